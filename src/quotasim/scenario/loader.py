@@ -59,7 +59,7 @@ class Scenario:
         tree = copy.deepcopy(self.tree)
         for path, value in values.items():
             _set_path(tree, path, value, where)
-        return from_tree(tree, origin=self.origin, set_label=where)
+        return from_tree(tree, origin=self.origin, set_label=where, set_paths=list(values))
 
     def to_toml(self) -> str:
         """TOML text that loads back to this scenario (``extends`` already resolved)."""
@@ -70,14 +70,26 @@ def load_scenario(ref: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     """Load a scenario from a built-in name or a path, then apply ``key.path=value`` overrides."""
     path = resolve_ref(str(ref), base=None, where="scenario")
     tree = _load_tree(path, chain=())
+    set_paths = []
     for item in overrides:
         key, value = parse_set(item)
         _set_path(tree, key, value, "--set")
-    return from_tree(tree, origin=_label(path), set_label="--set")
+        set_paths.append(key)
+    return from_tree(tree, origin=_label(path), set_label="--set", set_paths=set_paths)
 
 
-def from_tree(tree: dict[str, Any], *, origin: str = "<memory>", set_label: str = "--set") -> Scenario:
-    """Validate a merged tree (parameter tables allowed) into a :class:`Scenario`."""
+def from_tree(
+    tree: dict[str, Any],
+    *,
+    origin: str = "<memory>",
+    set_label: str = "--set",
+    set_paths: Sequence[str] = (),
+) -> Scenario:
+    """Validate a merged tree (parameter tables allowed) into a :class:`Scenario`.
+
+    Errors at a key in ``set_paths`` are attributed to ``set_label`` (e.g. ``--set``) rather than
+    to the file, since that is where the user has to look.
+    """
     try:
         plain, params = split_params(tree)
     except ValueError as exc:
@@ -92,7 +104,7 @@ def from_tree(tree: dict[str, Any], *, origin: str = "<memory>", set_label: str 
     try:
         config = schema.model_validate(plain)
     except ValidationError as exc:
-        raise _translate(exc, schema, origin) from None
+        raise _translate(exc, schema, origin, set_label, set_paths) from None
     return Scenario(
         name=config.name, model=model, config=config, tree=tree, params=params, origin=origin
     )
@@ -261,7 +273,9 @@ def _fields_at(schema: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | Non
     return list(getattr(model, "model_fields", {}))
 
 
-def _translate(exc: ValidationError, schema: type[BaseModel], origin: str) -> InputError:
+def _translate(
+    exc: ValidationError, schema: type[BaseModel], origin: str, set_label: str, set_paths: Sequence[str]
+) -> InputError:
     errors = exc.errors(include_url=False)
     err = errors[0]
     loc = tuple(err["loc"])
@@ -275,12 +289,21 @@ def _translate(exc: ValidationError, schema: type[BaseModel], origin: str) -> In
         message = "missing required key"
     elif kind == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
+        named = message.split(" ", 1)[0].rstrip(":")
+        if "." in named or named == key:
+            key = named  # the validator names the exact key itself
     else:
         message = f"{err['msg']}; found {_show(found)}"
     more = len(errors) - 1
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return InputError(message, where=origin, key=key)
+    where = origin
+    if key and any(key == p or key.startswith(p + ".") for p in set_paths):
+        where = set_label
+    if key and message.startswith(key):
+        message = message[len(key) :].lstrip(" :")
+        message = f"value {message}" if message.startswith("(") else message
+    return InputError(message, where=where, key=key)
 
 
 def _show(value: Any) -> str:

@@ -1,0 +1,75 @@
+"""The ``quotasim`` command: one module per command; this one only assembles them.
+
+Expected failures (bad input) are one styled line on stderr and exit code 2; set
+``QUOTASIM_DEBUG=1`` to see tracebacks.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from rich.markup import escape
+
+from quotasim.cli import run as run_cmd
+from quotasim.cli import scenarios as scenarios_cmd
+from quotasim.cli.console import err
+from quotasim.errors import InputError
+
+app = typer.Typer(
+    name="quotasim",
+    help="Simulate coercive quota campaigns (and Epstein's civil-violence model).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.command("run")(run_cmd.run)
+app.command("scenarios")(scenarios_cmd.scenarios)
+app.command("show")(scenarios_cmd.show)
+app.command("validate")(scenarios_cmd.validate)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the app, turning bad input and usage errors into one line and exit 2.
+
+    Typer vendors its own copy of click in recent versions, so its exceptions are recognised by
+    what they carry (``format_message``, ``exit_code``) rather than by class.
+    """
+    try:
+        app(args=argv, standalone_mode=False)
+    except InputError as exc:
+        _one_line(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    except Exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `quotasim`: show the help
+            print(exc.format_message())
+            return 0
+        if hasattr(exc, "format_message"):  # click/typer usage errors
+            _one_line(exc.format_message().replace("\n", " "))
+            return 2
+        if hasattr(exc, "exit_code"):  # typer.Exit / click Exit
+            return int(exc.exit_code)
+        if type(exc).__name__ == "Abort":
+            err.print("interrupted")
+            return 130
+        if os.environ.get("QUOTASIM_DEBUG"):
+            raise
+        err.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
+            "(set QUOTASIM_DEBUG=1 for the traceback)"
+        )
+        return 1
+    return 0
+
+
+def _one_line(message: str) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""What one simulation run returns, whatever the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from quotasim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Result:
+    """One run: the scenario and seed it came from, a JSON-ready summary and named tables.
+
+    ``summary`` maps documented keys (docs/outputs.md) to numbers, strings or nested dicts of
+    numbers. ``tables`` maps a name to a DataFrame written as ``NAME.parquet`` (for the campaign
+    model: ``daily``, ``officials``, ``cases``). ``extra`` holds model-specific data the report
+    needs but that is not a table (e.g. grid snapshots).
+    """
+
+    model: str
+    scenario: Scenario
+    seed: int
+    summary: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    extra: dict[str, Any] = field(default_factory=dict)
