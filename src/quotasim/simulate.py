@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from quotasim.campaign.engine import run_campaign
+from quotasim.civil_violence.engine import run_civil_violence
 from quotasim.result import Result
 from quotasim.scenario import Scenario
 
@@ -17,6 +18,7 @@ ProgressFn = Callable[[int, int], None]
 
 ENGINES: dict[str, Callable[..., Result]] = {
     "campaign": run_campaign,
+    "civil_violence": run_civil_violence,
 }
 
 

@@ -10,12 +10,14 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from quotasim.scenario.campaign import CampaignScenario
+from quotasim.scenario.civil_violence import CivilViolenceScenario
 
 BUILTINS_DIR = Path(__file__).parent / "builtins"
 DEFAULT_SCENARIO = "dprk-2020-80-day-battle"
 
 MODELS: dict[str, type[BaseModel]] = {
     "campaign": CampaignScenario,
+    "civil_violence": CivilViolenceScenario,
 }
 
 

@@ -1,0 +1,176 @@
+"""Run one civil-violence scenario: ``run_civil_violence(scenario, *, seed) -> Result``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from quotasim.civil_violence import kernel
+from quotasim.civil_violence.analysis import outbursts, waiting_times
+from quotasim.civil_violence.grid import GridState, initial_state, neighbourhood
+from quotasim.civil_violence.variants import RATIO_ROUNDING, VARIANTS, Variant
+from quotasim.memory import check_fits
+from quotasim.result import Result
+
+BYTES_PER_CELL = 3 * 8
+BYTES_PER_AGENT = 5 * 8 + 1
+
+
+def schedules(config) -> tuple[np.ndarray, np.ndarray | None]:
+    """Per-step legitimacy (float64[steps + 1], index = step) and cop density (or None when no
+    change touches it). Changes apply in order, each from the value the earlier ones left."""
+    steps = config.steps
+    legit = np.full(steps + 1, float(config.legitimacy))
+    cops = np.full(steps + 1, float(config.cops.density))
+    touched_cops = False
+    for change in config.schedule:
+        arr = legit if change.key == "legitimacy" else cops
+        touched_cops |= change.key == "cops.density"
+        start = arr[change.at - 1]
+        t = np.arange(change.at, steps + 1)
+        frac = np.ones(t.size) if change.over == 0 else np.minimum(1.0, (t - change.at) / change.over)
+        arr[change.at :] = start + (change.to - start) * frac
+    return legit, (cops if touched_cops else None)
+
+
+def run_civil_violence(
+    scenario,
+    *,
+    seed: int,
+    progress: Callable[[int, int], None] | None = None,
+    variant: Variant | None = None,
+) -> Result:
+    """Epstein's Model I under ``scenario.config.variant`` (or the ``variant`` given, e.g. one
+    with a rule swapped for a test). Tables: ``steps`` (one row per step, step 0 the initial
+    state) and ``outbursts``."""
+    cfg = scenario.config
+    var = VARIANTS[cfg.variant] if variant is None else variant
+    legit, cop_density = schedules(cfg)
+    n_cells = cfg.grid.width * cfg.grid.height
+    cop_targets = None
+    max_cops = None
+    if cop_density is not None:
+        cop_targets = np.rint(cop_density * n_cells).astype(np.int64)
+        max_cops = int(cop_targets.max()) + int(n_cells * cfg.cops.density * 0.1) + 16
+    check_fits(
+        n_cells * BYTES_PER_CELL + n_cells * BYTES_PER_AGENT + (cfg.steps + 1) * 64,
+        what="civil-violence grid",
+        where=scenario.origin,
+    )
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    st = initial_state(
+        var,
+        width=cfg.grid.width,
+        height=cfg.grid.height,
+        citizen_density=cfg.citizens.density,
+        cop_density=cfg.cops.density,
+        max_cops=max_cops,
+        pad=max(cfg.citizens.vision, cfg.cops.vision),
+        rng=rng,
+    )
+    series, snapshots = simulate_state(st, cfg, var, legit, cop_targets, progress=progress)
+    steps_df = pd.DataFrame(
+        {
+            "step": np.arange(cfg.steps + 1, dtype=np.int64),
+            "quiet": series[:, 0],
+            "active": series[:, 1],
+            "jailed": series[:, 2],
+            "tension": series[:, 3],
+            "cops": series[:, 4],
+            "legitimacy": legit,
+        }
+    )
+    threshold = cfg.outbursts.threshold_share * st.n_citizens
+    bursts = outbursts(steps_df["active"].to_numpy()[1:], threshold, steps=steps_df["step"].to_numpy()[1:])
+    waits = waiting_times(bursts)
+    run = steps_df.iloc[1:]
+    summary = {
+        "model": "civil_violence",
+        "scenario": scenario.name,
+        "seed": int(seed),
+        "variant": var.name,
+        "steps": int(cfg.steps),
+        "citizens": int(st.n_citizens),
+        "cops_initial": int(series[0, 4]),
+        "mean_quiet": float(run["quiet"].mean()),
+        "mean_active": float(run["active"].mean()),
+        "mean_jailed": float(run["jailed"].mean()),
+        "mean_tension": float(run["tension"].mean()),
+        "peak_active": int(run["active"].max()),
+        "peak_active_step": int(run["step"].iloc[int(run["active"].to_numpy().argmax())]),
+        "final": {k: int(run[k].iloc[-1]) for k in ("quiet", "active", "jailed", "tension", "cops")},
+        "outbursts": {
+            "threshold_active": float(threshold),
+            "count": int(len(bursts)),
+            "mean_peak": float(bursts["peak"].mean()) if len(bursts) else 0.0,
+            "mean_total_activation": float(bursts["total"].mean()) if len(bursts) else 0.0,
+            "mean_duration": float(bursts["duration"].mean()) if len(bursts) else 0.0,
+            "mean_waiting_time": float(waits.mean()) if waits.size else 0.0,
+        },
+    }
+    return Result(
+        model="civil_violence",
+        scenario=scenario,
+        seed=int(seed),
+        summary=summary,
+        tables={"steps": steps_df, "outbursts": bursts},
+        extra={"snapshots": snapshots},
+    )
+
+
+def simulate_state(
+    st: GridState,
+    cfg,
+    var: Variant,
+    legit: np.ndarray,
+    cop_targets: np.ndarray | None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Advance ``st`` in place over ``cfg.steps`` steps. Returns int64[steps + 1, 5] (quiet,
+    active, jailed, tension, cops per step; row 0 the initial state) and grid snapshots."""
+    cit = neighbourhood(var.neighbourhood, cfg.citizens.vision)
+    cop = neighbourhood(var.neighbourhood, cfg.cops.vision)
+    pw = st.pwidth
+    cit_rows_off, cit_offs = cit.row_offsets(pw), cit.offsets(pw)
+    cop_rows_off, cop_offs = cop.row_offsets(pw), cop.offsets(pw)
+    steps = cfg.steps
+    wanted = set(cfg.snapshot_steps) or {0, steps // 4, steps // 2, (3 * steps) // 4, steps}
+    series = np.zeros((steps + 1, 5), np.int64)
+    out = np.zeros(4, np.int64)
+    order = np.zeros(st.n_agents, np.int64)
+    snapshots: dict[int, np.ndarray] = {}
+    kernel.count_states(st.state, st.pos, st.hardship, st.n_citizens, legit[0], cfg.threshold, out)
+    series[0, :4] = out
+    series[0, 4] = st.cops_on_grid()
+    if 0 in wanted:
+        snapshots[0] = st.codes()
+    rounding = RATIO_ROUNDING[var.ratio_rounding]
+    every = max(1, steps // 100)
+    for t in range(1, steps + 1):
+        if cop_targets is not None and cop_targets[t] != cop_targets[t - 1]:
+            kernel.set_cop_count_inplace(
+                st.pos, st.n_citizens, cop_targets[t], st.cell_agent, st.cwp, st.width, st.height, st.pad, st.rng_state
+            )
+        kernel.step_inplace(
+            st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp,
+            st.width, st.height, st.pad, cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
+            legit[t], cfg.threshold, cfg.arrest_constant, cfg.max_jail_term, rounding, var.move_first,
+            var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, order, st.rng_state,
+        )
+        kernel.count_states(st.state, st.pos, st.hardship, st.n_citizens, legit[t], cfg.threshold, out)
+        series[t, :4] = out
+        series[t, 4] = st.cops_on_grid()
+        if t in wanted:
+            snapshots[t] = st.codes()
+        if progress is not None and (t % every == 0 or t == steps):
+            progress(t, steps)
+    return series, snapshots
+
+
+def with_rule(name: str, **rules) -> Variant:
+    """The variant ``name`` with some rules swapped (e.g. ``ratio_rounding="floor"``)."""
+    return replace(VARIANTS[name], **rules)

@@ -1,0 +1,185 @@
+"""The lattice and the agents' state (structure of arrays), and the neighbourhoods of a vision."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from quotasim.civil_violence.kernel import JAILED, W_COP, W_EMPTY
+from quotasim.civil_violence.variants import Variant
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The cells within a vision radius, own cell excluded.
+
+    ``rows_dy[r]``, ``rows_w[r]``: row offset and half-width of row segment ``r`` (own cell
+    included, for the fast count; its weight is subtracted). ``dx``, ``dy``: the ``size`` offsets
+    of the neighbourhood, own cell excluded (for picking one cell).
+    """
+
+    rows_dy: np.ndarray
+    rows_w: np.ndarray
+    dx: np.ndarray
+    dy: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return int(self.dx.size)
+
+    def row_offsets(self, pwidth: int) -> np.ndarray:
+        """Row offsets in a padded grid of width ``pwidth``."""
+        return self.rows_dy * pwidth
+
+    def offsets(self, pwidth: int) -> np.ndarray:
+        """Cell offsets (own cell excluded) in a padded grid of width ``pwidth``."""
+        return self.dy * pwidth + self.dx
+
+
+def neighbourhood(shape: str, vision: int) -> Neighbourhood:
+    """``von_neumann``: |dx| + |dy| <= vision (Mesa's ``get_neighborhood(radius=vision)`` on an
+    orthogonal von Neumann grid); ``circle``: dx² + dy² <= vision² (NetLogo's ``in-radius``)."""
+    rows_dy, rows_w = [], []
+    for dy in range(-vision, vision + 1):
+        if shape == "von_neumann":
+            w = vision - abs(dy)
+        elif shape == "circle":
+            w = math.isqrt(vision * vision - dy * dy)
+        else:
+            raise ValueError(f"unknown neighbourhood {shape!r}")
+        rows_dy.append(dy)
+        rows_w.append(w)
+    dx = [x for dy, w in zip(rows_dy, rows_w) for x in range(-w, w + 1) if (x, dy) != (0, 0)]
+    dyl = [dy for dy, w in zip(rows_dy, rows_w) for x in range(-w, w + 1) if (x, dy) != (0, 0)]
+    return Neighbourhood(
+        rows_dy=np.asarray(rows_dy, np.int64),
+        rows_w=np.asarray(rows_w, np.int64),
+        dx=np.asarray(dx, np.int64),
+        dy=np.asarray(dyl, np.int64),
+    )
+
+
+@dataclass
+class GridState:
+    """The whole mutable state of a run (all arrays updated in place by the kernel).
+
+    Agents ``0..n_citizens-1`` are citizens, the rest cops (``n_agents = pos.size``; cops beyond
+    those in service wait with ``pos == -1`` for a cop-density schedule that raises the count).
+
+    pos: int64[n_agents], cell index ``y * width + x`` or -1 (off the grid).
+    hardship, risk: float64[n_agents] (meaningful for citizens), uniform on [0, 1).
+    state: int8[n_agents], QUIET / ACTIVE / JAILED for citizens.
+    jail: int64[n_agents], steps of jail term left.
+    cell_agent: int64[width * height], agent id or -1.
+    cwp: int64[(height + 2 pad) * (width + 2 pad)], the padded weight grid (see
+        :mod:`quotasim.civil_violence.kernel`); ``pad`` is the largest vision.
+    rng_state: uint64[4], the kernel's xoshiro256** state.
+    """
+
+    width: int
+    height: int
+    n_citizens: int
+    pos: np.ndarray
+    hardship: np.ndarray
+    risk: np.ndarray
+    state: np.ndarray
+    jail: np.ndarray
+    cell_agent: np.ndarray
+    cwp: np.ndarray
+    pad: int
+    rng_state: np.ndarray
+
+    @property
+    def pwidth(self) -> int:
+        return self.width + 2 * self.pad
+
+    def weights(self) -> np.ndarray:
+        """int64[height, width]: the weight grid without its ghost cells."""
+        p = self.pad
+        return self.cwp.reshape(self.height + 2 * p, self.pwidth)[p : p + self.height, p : p + self.width]
+
+    @property
+    def n_agents(self) -> int:
+        return int(self.pos.size)
+
+    def cops_on_grid(self) -> int:
+        return int(np.count_nonzero(self.pos[self.n_citizens :] >= 0))
+
+    def codes(self) -> np.ndarray:
+        """uint8[height, width]: 0 empty, 1 quiet, 2 active, 3 jailed (on its cell), 4 cop."""
+        code = np.zeros(self.width * self.height, np.uint8)
+        occupied = self.cell_agent >= 0
+        agent = self.cell_agent[occupied]
+        is_cop = agent >= self.n_citizens
+        sub = np.where(is_cop, 4, self.state[agent].astype(np.int64) + 1)
+        code[occupied] = sub.astype(np.uint8)
+        return code.reshape(self.height, self.width)
+
+
+def initial_state(
+    variant: Variant,
+    *,
+    width: int,
+    height: int,
+    citizen_density: float,
+    cop_density: float,
+    max_cops: int | None,
+    pad: int,
+    rng: np.random.Generator,
+) -> GridState:
+    """Place citizens and cops (``variant.placement``), draw hardship and risk aversion U(0, 1),
+    everyone quiet, and seed the kernel's generator from ``rng``.
+
+    ``max_cops``: room for this many cops in all (a schedule may raise the count later).
+    """
+    n_cells = width * height
+    if variant.placement == "per_cell":
+        u = rng.random(n_cells)
+        kind = np.where(u < citizen_density, 1, np.where(u < citizen_density + cop_density, 2, 0))
+    else:
+        n_cit = int(round(citizen_density * n_cells))
+        n_cop = int(round(cop_density * n_cells))
+        kind = np.zeros(n_cells, np.int64)
+        cells = rng.permutation(n_cells)
+        kind[cells[:n_cit]] = 1
+        kind[cells[n_cit : n_cit + n_cop]] = 2
+    cit_cells = np.flatnonzero(kind == 1)
+    cop_cells = np.flatnonzero(kind == 2)
+    n_citizens = cit_cells.size
+    n_cops = cop_cells.size
+    reserve = max(0, (max_cops or 0) - n_cops)
+    n_agents = n_citizens + n_cops + reserve
+    pos = np.full(n_agents, -1, np.int64)
+    pos[:n_citizens] = cit_cells
+    pos[n_citizens : n_citizens + n_cops] = cop_cells
+    hardship = np.zeros(n_agents)
+    risk = np.zeros(n_agents)
+    hardship[:n_citizens] = rng.random(n_citizens)
+    risk[:n_citizens] = rng.random(n_citizens)
+    cell_agent = np.full(n_cells, -1, np.int64)
+    on = pos >= 0
+    cell_agent[pos[on]] = np.flatnonzero(on)
+    weight = np.full(n_cells, W_EMPTY, np.int64)
+    weight[cit_cells] = 0
+    weight[cop_cells] = W_COP
+    cwp = np.pad(weight.reshape(height, width), pad, mode="wrap").ravel().copy()
+    rng_state = rng.integers(1, 2**63, size=4, dtype=np.int64).astype(np.uint64)
+    return GridState(
+        width=width,
+        height=height,
+        n_citizens=int(n_citizens),
+        pos=pos,
+        hardship=hardship,
+        risk=risk,
+        state=np.zeros(n_agents, np.int8),
+        jail=np.zeros(n_agents, np.int64),
+        cell_agent=cell_agent,
+        cwp=cwp,
+        pad=int(pad),
+        rng_state=rng_state,
+    )
+
+
+__all__ = ["GridState", "JAILED", "Neighbourhood", "initial_state", "neighbourhood"]

@@ -1,0 +1,111 @@
+"""Schema of a civil-violence scenario: Epstein's (2002) Model I on a torus grid.
+
+Constraints are data (pydantic ``Field`` bounds) checked once, when a scenario is loaded; the
+kernel trusts what it gets. docs/civil_violence.md describes every key and both variants.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+VARIANT_NAMES = ("mesa", "epstein2002")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+class Grid(_Section):
+    """The torus lattice."""
+
+    width: int = Field(40, ge=3, le=4096)
+    height: int = Field(40, ge=3, le=4096)
+
+
+class Citizens(_Section):
+    """The general population ("agents" in the paper)."""
+
+    density: float = Field(0.7, ge=0.0, le=1.0)
+    vision: int = Field(7, ge=1, le=100)
+
+
+class Cops(_Section):
+    """The forces of the central authority."""
+
+    density: float = Field(0.074, ge=0.0, le=1.0)
+    vision: int = Field(7, ge=1, le=100)
+
+
+class ScheduleChange(_Section):
+    """One change of ``legitimacy`` or ``cops.density`` during the run.
+
+    From step ``at`` the value moves to ``to``: at once when ``over`` is 0 (a sudden jump, in
+    effect from step ``at``), or linearly over ``over`` steps (reaching ``to`` at step
+    ``at + over``), as in the paper's legitimacy and cop-reduction experiments.
+    """
+
+    key: Literal["legitimacy", "cops.density"]
+    at: int = Field(ge=1)
+    to: float = Field(ge=0.0, le=1.0)
+    over: int = Field(0, ge=0)
+
+
+class Outbursts(_Section):
+    """How outbursts are counted in the summary: a maximal run of steps with more than
+    ``threshold_share`` of the citizens active."""
+
+    threshold_share: float = Field(0.02, gt=0.0, lt=1.0)
+
+
+class CivilViolenceScenario(_Section):
+    """A whole civil-violence scenario: what one ``simulate`` call runs."""
+
+    model: Literal["civil_violence"] = "civil_violence"
+    name: str = Field("unnamed", min_length=1, max_length=200)
+    description: str = ""
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+    variant: Literal["mesa", "epstein2002"] = "mesa"
+    steps: int = Field(200, ge=1, le=1_000_000)
+    grid: Grid = Grid()
+    citizens: Citizens = Citizens()
+    cops: Cops = Cops()
+    legitimacy: float = Field(0.8, ge=0.0, le=1.0)
+    max_jail_term: int = Field(1000, ge=0, le=1_000_000)
+    threshold: float = Field(0.1, ge=-1.0, le=1.0)
+    arrest_constant: float = Field(2.3, ge=0.0, le=100.0)
+    movement: bool = True
+    schedule: list[ScheduleChange] = Field(default_factory=list, max_length=10_000)
+    snapshot_steps: list[int] = Field(default_factory=list, max_length=20)
+    outbursts: Outbursts = Outbursts()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CivilViolenceScenario:
+        if self.citizens.density + self.cops.density > 1.0:
+            raise ValueError(
+                f"cops.density: citizens.density + cops.density is "
+                f"{self.citizens.density + self.cops.density:g}; the two must sum to at most 1"
+            )
+        side = min(self.grid.width, self.grid.height)
+        for key, vision in (("citizens.vision", self.citizens.vision), ("cops.vision", self.cops.vision)):
+            if 2 * vision + 1 > side:
+                raise ValueError(
+                    f"{key}: vision {vision} needs a grid of at least {2 * vision + 1} cells a side "
+                    f"(found {self.grid.width}x{self.grid.height}); a neighbourhood must not wrap onto itself"
+                )
+        for i, change in enumerate(self.schedule):
+            if change.at + change.over > self.steps:
+                raise ValueError(
+                    f"schedule.{i}.at: change ends at step {change.at + change.over}, beyond the run "
+                    f"(steps = {self.steps})"
+                )
+            if change.key == "cops.density" and change.to + self.citizens.density > 1.0:
+                raise ValueError(
+                    f"schedule.{i}.to: cops.density {change.to:g} + citizens.density "
+                    f"{self.citizens.density:g} exceeds 1"
+                )
+        for i, step in enumerate(self.snapshot_steps):
+            if not 0 <= step <= self.steps:
+                raise ValueError(f"snapshot_steps.{i}: step {step} is outside the run (0..{self.steps})")
+        return self
