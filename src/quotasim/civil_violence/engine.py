@@ -15,7 +15,7 @@ from quotasim.civil_violence.variants import RATIO_ROUNDING, VARIANTS, Variant
 from quotasim.memory import check_fits
 from quotasim.result import Result
 
-BYTES_PER_CELL = 3 * 8
+BYTES_PER_CELL = 8 * 8
 BYTES_PER_AGENT = 5 * 8 + 1
 
 
@@ -149,25 +149,26 @@ def simulate_state(
     if 0 in wanted:
         snapshots[0] = st.codes()
     rounding = RATIO_ROUNDING[var.ratio_rounding]
-    every = max(1, steps // 100)
-    for t in range(1, steps + 1):
-        if cop_targets is not None and cop_targets[t] != cop_targets[t - 1]:
-            kernel.set_cop_count_inplace(
-                st.pos, st.n_citizens, cop_targets[t], st.cell_agent, st.cwp, st.width, st.height, st.pad, st.rng_state
-            )
-        kernel.step_inplace(
-            st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp,
-            st.width, st.height, st.pad, cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
-            legit[t], cfg.threshold, cfg.arrest_constant, cfg.max_jail_term, rounding, var.move_first,
-            var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, order, st.rng_state,
+    targets = np.full(steps + 1, -1, np.int64)
+    if cop_targets is not None:
+        changed = np.flatnonzero(np.diff(cop_targets) != 0) + 1
+        targets[changed] = cop_targets[changed]
+    every = max(1, steps // 50)
+    stops = sorted({t for t in wanted if t > 0} | set(range(every, steps + 1, every)) | {steps})
+    t0 = 1
+    for t1 in stops:
+        kernel.run_steps_inplace(
+            t0, t1, legit, targets, series,
+            st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp, st.canon,
+            st.ghosts, cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
+            cfg.threshold, cfg.arrest_constant, cfg.max_jail_term, rounding, var.move_first,
+            var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, st.free, order, st.rng_state,
         )
-        kernel.count_states(st.state, st.pos, st.hardship, st.n_citizens, legit[t], cfg.threshold, out)
-        series[t, :4] = out
-        series[t, 4] = st.cops_on_grid()
-        if t in wanted:
-            snapshots[t] = st.codes()
-        if progress is not None and (t % every == 0 or t == steps):
-            progress(t, steps)
+        if t1 in wanted:
+            snapshots[t1] = st.codes()
+        if progress is not None:
+            progress(t1, steps)
+        t0 = t1 + 1
     return series, snapshots
 
 

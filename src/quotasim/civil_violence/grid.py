@@ -63,23 +63,28 @@ def neighbourhood(shape: str, vision: int) -> Neighbourhood:
 
 @dataclass
 class GridState:
-    """The whole mutable state of a run (all arrays updated in place by the kernel).
+    """The whole mutable state of a run (arrays updated in place by the kernel).
 
-    Agents ``0..n_citizens-1`` are citizens, the rest cops (``n_agents = pos.size``; cops beyond
-    those in service wait with ``pos == -1`` for a cop-density schedule that raises the count).
+    Cells are indices into the padded grid (``pheight x pwidth``, ``pad`` ghost cells on each
+    side, see :mod:`quotasim.civil_violence.kernel`). Agents ``0..n_citizens-1`` are citizens,
+    the rest cops (cops beyond those in service wait with ``pos == -1`` for a cop-density schedule
+    that raises the count).
 
-    pos: int64[n_agents], cell index ``y * width + x`` or -1 (off the grid).
+    pos: int64[n_agents], the canonical padded cell of each agent, or -1 (off the grid).
     hardship, risk: float64[n_agents] (meaningful for citizens), uniform on [0, 1).
     state: int8[n_agents], QUIET / ACTIVE / JAILED for citizens.
     jail: int64[n_agents], steps of jail term left.
-    cell_agent: int64[width * height], agent id or -1.
-    cwp: int64[(height + 2 pad) * (width + 2 pad)], the padded weight grid (see
-        :mod:`quotasim.civil_violence.kernel`); ``pad`` is the largest vision.
+    cell_agent: int64[pheight * pwidth], agent id on each canonical cell, or -1.
+    cwp: int64[pheight * pwidth], the weights, ghosts included.
+    canon: int64[pheight * pwidth], the canonical index of each padded cell.
+    ghosts: int64[pheight * pwidth, 3], the ghost copies of each canonical cell (-1: none).
+    free: int64[width * height], the canonical cells in row-major order.
     rng_state: uint64[4], the kernel's xoshiro256** state.
     """
 
     width: int
     height: int
+    pad: int
     n_citizens: int
     pos: np.ndarray
     hardship: np.ndarray
@@ -88,17 +93,14 @@ class GridState:
     jail: np.ndarray
     cell_agent: np.ndarray
     cwp: np.ndarray
-    pad: int
+    canon: np.ndarray
+    ghosts: np.ndarray
+    free: np.ndarray
     rng_state: np.ndarray
 
     @property
     def pwidth(self) -> int:
         return self.width + 2 * self.pad
-
-    def weights(self) -> np.ndarray:
-        """int64[height, width]: the weight grid without its ghost cells."""
-        p = self.pad
-        return self.cwp.reshape(self.height + 2 * p, self.pwidth)[p : p + self.height, p : p + self.width]
 
     @property
     def n_agents(self) -> int:
@@ -107,15 +109,39 @@ class GridState:
     def cops_on_grid(self) -> int:
         return int(np.count_nonzero(self.pos[self.n_citizens :] >= 0))
 
+    def _inner(self, padded: np.ndarray) -> np.ndarray:
+        p = self.pad
+        return padded.reshape(self.height + 2 * p, self.pwidth)[p : p + self.height, p : p + self.width]
+
+    def weights(self) -> np.ndarray:
+        """int64[height, width]: the weight of each cell."""
+        return self._inner(self.cwp)
+
     def codes(self) -> np.ndarray:
         """uint8[height, width]: 0 empty, 1 quiet, 2 active, 3 jailed (on its cell), 4 cop."""
-        code = np.zeros(self.width * self.height, np.uint8)
-        occupied = self.cell_agent >= 0
-        agent = self.cell_agent[occupied]
-        is_cop = agent >= self.n_citizens
-        sub = np.where(is_cop, 4, self.state[agent].astype(np.int64) + 1)
-        code[occupied] = sub.astype(np.uint8)
-        return code.reshape(self.height, self.width)
+        agent = self._inner(self.cell_agent)
+        code = np.zeros(agent.shape, np.uint8)
+        occupied = agent >= 0
+        a = agent[occupied]
+        code[occupied] = np.where(a >= self.n_citizens, 4, self.state[a].astype(np.int64) + 1).astype(np.uint8)
+        return code
+
+
+def padded_layout(width: int, height: int, pad: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``canon`` (canonical index of every padded cell), ``ghosts`` (ghost copies of every
+    canonical cell, -1 where none) and ``free`` (the canonical cells, row-major)."""
+    pw, ph = width + 2 * pad, height + 2 * pad
+    py, px = np.divmod(np.arange(ph * pw), pw)
+    canon = ((py - pad) % height + pad) * pw + ((px - pad) % width + pad)
+    ghosts = np.full((ph * pw, 3), -1, np.int64)
+    count = np.zeros(ph * pw, np.int64)
+    is_ghost = canon != np.arange(ph * pw)
+    for g in np.flatnonzero(is_ghost):
+        c = canon[g]
+        ghosts[c, count[c]] = g
+        count[c] += 1
+    inner = canon.reshape(ph, pw)[pad : pad + height, pad : pad + width].ravel()
+    return canon.astype(np.int64), ghosts, inner.astype(np.int64).copy()
 
 
 def initial_state(
@@ -145,8 +171,9 @@ def initial_state(
         cells = rng.permutation(n_cells)
         kind[cells[:n_cit]] = 1
         kind[cells[n_cit : n_cit + n_cop]] = 2
-    cit_cells = np.flatnonzero(kind == 1)
-    cop_cells = np.flatnonzero(kind == 2)
+    canon, ghosts, free = padded_layout(width, height, pad)
+    cit_cells = free[kind == 1]
+    cop_cells = free[kind == 2]
     n_citizens = cit_cells.size
     n_cops = cop_cells.size
     reserve = max(0, (max_cops or 0) - n_cops)
@@ -158,17 +185,18 @@ def initial_state(
     risk = np.zeros(n_agents)
     hardship[:n_citizens] = rng.random(n_citizens)
     risk[:n_citizens] = rng.random(n_citizens)
-    cell_agent = np.full(n_cells, -1, np.int64)
+    cell_agent = np.full(canon.size, -1, np.int64)
     on = pos >= 0
     cell_agent[pos[on]] = np.flatnonzero(on)
-    weight = np.full(n_cells, W_EMPTY, np.int64)
+    weight = np.full(canon.size, W_EMPTY, np.int64)
     weight[cit_cells] = 0
     weight[cop_cells] = W_COP
-    cwp = np.pad(weight.reshape(height, width), pad, mode="wrap").ravel().copy()
+    cwp = weight[canon].copy()
     rng_state = rng.integers(1, 2**63, size=4, dtype=np.int64).astype(np.uint64)
     return GridState(
         width=width,
         height=height,
+        pad=int(pad),
         n_citizens=int(n_citizens),
         pos=pos,
         hardship=hardship,
@@ -177,9 +205,11 @@ def initial_state(
         jail=np.zeros(n_agents, np.int64),
         cell_agent=cell_agent,
         cwp=cwp,
-        pad=int(pad),
+        canon=canon,
+        ghosts=ghosts,
+        free=free,
         rng_state=rng_state,
     )
 
 
-__all__ = ["GridState", "JAILED", "Neighbourhood", "initial_state", "neighbourhood"]
+__all__ = ["GridState", "JAILED", "Neighbourhood", "initial_state", "neighbourhood", "padded_layout"]

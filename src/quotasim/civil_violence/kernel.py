@@ -1,12 +1,27 @@
 """The compiled step of the civil-violence model: random sequential activation on a torus grid.
 
-State is structure-of-arrays (see :class:`quotasim.civil_violence.grid.GridState`). Two grids
-describe the lattice: ``cell_agent`` (agent id or -1) and ``cwp``, the padded weight grid (what
-each cell contributes to a neighbourhood count: :data:`W_COP`, :data:`W_ACTIVE`, :data:`W_EMPTY`,
-or 0 for a quiet or jailed citizen), which carries ``pad`` ghost rows and columns on each side
-mirroring the torus. A neighbourhood is a set of row segments, so counting cops, actives and empty
-cells in vision is one pass of integer additions over contiguous memory with no wrap-around
-tests; writes update a cell and its (at most three) ghost copies.
+State is structure-of-arrays (see :class:`quotasim.civil_violence.grid.GridState`). The lattice is
+stored padded: ``pad`` ghost rows and columns on each side mirror the torus, so that every
+neighbourhood is a set of row segments that never wrap. Cells are padded indices
+``(y + pad) * pwidth + (x + pad)`` (``pwidth = width + 2 pad``); an agent's position is always the
+canonical (non-ghost) index of its cell, and no step needs a division.
+
+- ``cwp``: each cell's weight, what it adds to a neighbourhood count: :data:`W_COP`,
+  :data:`W_ACTIVE`, :data:`W_EMPTY` (bit fields of one int64), or 0 for a quiet or jailed
+  citizen; ghosts carry their original's weight, so counting cops, actives and empty cells in
+  vision is one pass of integer additions over contiguous memory;
+- ``cell_agent``: the agent id on each canonical cell, or -1;
+- ``canon``: the canonical index of every padded cell (a ghost maps to its original);
+- ``ghosts``: up to three ghost copies of each canonical cell (-1 where none), updated on write.
+
+Two exact short cuts keep the step cheap, neither changing any distribution:
+
+- Epstein's rule is monotone in the arrest probability P, which lies in [0, 1): a citizen quiet
+  even at P = 0, or active even at P = 1, decides without counting its neighbourhood (with the
+  same kernel function, evaluated at those bounds);
+- a random empty cell in vision is found by drawing cells of the neighbourhood uniformly until an
+  empty one turns up (at most :data:`MAX_TRIES` draws), then by a scan: either way each empty
+  cell is equally likely.
 
 The decision is Epstein's rule from :mod:`quotasim.dynamics.complaint`, the same Python functions
 the campaign model uses, compiled here with ``numba.njit``.
@@ -32,6 +47,7 @@ W_COP = np.int64(1)
 W_ACTIVE = np.int64(1) << np.int64(21)
 W_EMPTY = np.int64(1) << np.int64(42)
 _MASK = (np.int64(1) << np.int64(21)) - np.int64(1)
+MAX_TRIES = 32
 
 
 @numba.njit(inline="always")
@@ -64,7 +80,7 @@ def next_u64(s):
 @numba.njit(inline="always")
 def uniform(s):
     """A float uniform on [0, 1)."""
-    return np.float64(next_u64(s) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    return np.float64(np.int64(next_u64(s) >> np.uint64(11))) * (1.0 / 9007199254740992.0)
 
 
 @numba.njit(inline="always")
@@ -74,62 +90,23 @@ def below(s, n):
 
 
 @numba.njit(inline="always")
-def _wrap(v, n):
-    if v < 0:
-        return v + n
-    if v >= n:
-        return v - n
-    return v
+def set_weight(cwp, ghosts, pc, value):
+    """Give canonical cell ``pc`` the weight ``value``, ghost copies included."""
+    cwp[pc] = value
+    for k in range(3):
+        gc = ghosts[pc, k]
+        if gc >= 0:
+            cwp[gc] = value
 
 
 @numba.njit(inline="always")
-def padded_index(c, width, pad, pwidth):
-    """The padded-grid index of cell ``c`` (``y * width + x``)."""
-    return (c // width + pad) * pwidth + (c % width + pad)
-
-
-@numba.njit(inline="always")
-def unpadded_index(pc, width, height, pad, pwidth):
-    """The cell ``y * width + x`` of a padded-grid index (ghost cells map to their original)."""
-    x = _wrap(pc % pwidth - pad, width)
-    y = _wrap(pc // pwidth - pad, height)
-    return y * width + x
-
-
-@numba.njit(inline="always")
-def set_weight(cwp, c, value, width, height, pad, pwidth):
-    """Write ``value`` for cell ``c`` into the padded grid: the cell and its ghost copies."""
-    x = c % width
-    y = c // width
-    x1 = x + pad
-    x2 = -1
-    if x < pad:
-        x2 = x1 + width
-    elif x >= width - pad:
-        x2 = x1 - width
-    y1 = y + pad
-    y2 = -1
-    if y < pad:
-        y2 = y1 + height
-    elif y >= height - pad:
-        y2 = y1 - height
-    cwp[y1 * pwidth + x1] = value
-    if x2 >= 0:
-        cwp[y1 * pwidth + x2] = value
-    if y2 >= 0:
-        cwp[y2 * pwidth + x1] = value
-        if x2 >= 0:
-            cwp[y2 * pwidth + x2] = value
-
-
-@numba.njit(inline="always")
-def hood_sum(cwp, pc, row_off, row_w):
-    """Sum of the padded weights over the neighbourhood of padded cell ``pc``, own cell included:
-    one contiguous segment per row (``row_off[r]`` = dy * padded width)."""
-    total = np.int64(0)
-    for r in range(row_off.size):
-        b = pc + row_off[r]
-        w = row_w[r]
+def hood_total(cwp, pc, rows_off, rows_w):
+    """Sum of the weights over the neighbourhood of cell ``pc``, own cell excluded (row segment
+    r: offset ``rows_off[r]`` = dy * pwidth, half-width ``rows_w[r]``)."""
+    total = -cwp[pc]
+    for r in range(rows_off.size):
+        b = pc + rows_off[r]
+        w = rows_w[r]
         for c in range(b - w, b + w + 1):
             total += cwp[c]
     return total
@@ -137,9 +114,9 @@ def hood_sum(cwp, pc, row_off, row_w):
 
 @numba.njit(inline="always")
 def pick_in_hood(cwp, want, n_want, pc, offs, s):
-    """A padded cell chosen uniformly among the ``n_want`` cells of weight ``want`` in the
-    neighbourhood of ``pc`` (own cell excluded; ``offs`` are its padded offsets): rejection
-    sampling when they are common, else the k-th by a scan."""
+    """A cell chosen uniformly among the ``n_want`` cells of weight ``want`` in the
+    neighbourhood of ``pc`` (own cell excluded; ``offs`` are its offsets): rejection sampling
+    when they are common, else the k-th by a scan. May return a ghost index."""
     n = offs.size
     if n_want * 8 >= n:
         while True:
@@ -157,54 +134,72 @@ def pick_in_hood(cwp, want, n_want, pc, offs, s):
 
 
 @numba.njit(inline="always")
-def _move(i, c_from, c_to, pos, cell_agent, cwp, width, height, pad, pwidth):
-    w = cwp[padded_index(c_from, width, pad, pwidth)]
-    cell_agent[c_to] = i
-    set_weight(cwp, c_to, w, width, height, pad, pwidth)
-    cell_agent[c_from] = -1
-    set_weight(cwp, c_from, W_EMPTY, width, height, pad, pwidth)
-    pos[i] = c_to
+def pick_empty(cwp, pc, offs, s):
+    """An empty cell chosen uniformly in the neighbourhood of ``pc``, or -1 if none: up to
+    MAX_TRIES uniform draws, then a scan (each empty cell equally likely either way)."""
+    n = offs.size
+    for _ in range(MAX_TRIES):
+        c = pc + offs[below(s, n)]
+        if cwp[c] == W_EMPTY:
+            return c
+    n_empty = 0
+    for j in range(n):
+        if cwp[pc + offs[j]] == W_EMPTY:
+            n_empty += 1
+    if n_empty == 0:
+        return -1
+    return pick_in_hood(cwp, W_EMPTY, n_empty, pc, offs, s)
 
 
 @numba.njit(inline="always")
-def _decide(i, c, pc, hardship, risk, state, cwp, rows_off, rows_w, legitimacy, threshold,
-            arrest_constant, rounding, width, height, pad, pwidth):
-    """Epstein's rule for citizen ``i`` on cell ``c`` (padded ``pc``); returns the number of empty
-    cells in vision (the decision changes only the own cell, which is not in the neighbourhood)."""
-    total = hood_sum(cwp, pc, rows_off, rows_w) - cwp[pc]
+def _move(i, pc_from, pc_to, pos, cell_agent, cwp, canon, ghosts):
+    """Move agent ``i`` to the cell of ``pc_to`` (a ghost or canonical index); returns the
+    canonical index."""
+    c_to = canon[pc_to]
+    w = cwp[pc_from]
+    cell_agent[c_to] = i
+    set_weight(cwp, ghosts, c_to, w)
+    cell_agent[pc_from] = -1
+    set_weight(cwp, ghosts, pc_from, W_EMPTY)
+    pos[i] = c_to
+    return c_to
+
+
+@numba.njit(inline="always")
+def _decide(i, pc, hardship, risk, legitimacy, threshold, arrest_constant, rounding, cwp, rows_off, rows_w):
+    """Epstein's rule for citizen ``i`` on cell ``pc``: True to be active."""
+    grievance = hardship[i] * (1.0 - legitimacy)
+    r = risk[i]
+    if not _acts(grievance, r, 0.0, threshold):
+        return False  # quiet whatever the arrest probability
+    if _acts(grievance, r, 1.0, threshold):
+        return True  # active whatever the arrest probability
+    total = hood_total(cwp, pc, rows_off, rows_w)
     cops = total & _MASK
     actives = (total >> np.int64(21)) & _MASK
-    ratio = cops / (actives + 1.0)
+    ratio = cops / (actives + 1.0)  # A counts the citizen itself
     if rounding == 0:
         ratio = np.rint(ratio)  # Python's round(): nearest, ties to even
     elif rounding == 1:
         ratio = np.floor(ratio)
-    p = _arrest_probability(ratio, arrest_constant)
-    grievance = hardship[i] * (1.0 - legitimacy)
-    if _acts(grievance, risk[i], p, threshold):
-        state[i] = ACTIVE
-        set_weight(cwp, c, W_ACTIVE, width, height, pad, pwidth)
-    else:
-        state[i] = QUIET
-        set_weight(cwp, c, 0, width, height, pad, pwidth)
-    return total >> np.int64(42)
+    return _acts(grievance, r, _arrest_probability(ratio, arrest_constant), threshold)
 
 
 @numba.njit(cache=True)
 def step_inplace(
-    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, width, height, pad,
+    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
     cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
     legitimacy, threshold, arrest_constant, max_jail_term, rounding, move_first,
-    jailed_leave_grid, jail_inclusive, movement, order, s,
+    jailed_leave_grid, jail_inclusive, movement, free, order, s,
 ):
     """One step of random sequential activation, in place. Returns the number of agents activated.
 
-    ``pos[i]`` is the cell of agent ``i`` (-1 when off the grid: a jailed citizen in a variant
-    where the jailed leave the grid, or a cop not in service). Ids ``0..n_citizens-1`` are
-    citizens, the rest cops. ``cwp`` is the padded weight grid (``pad`` ghost cells on each side,
-    width ``width + 2 pad``). ``order`` is scratch space of the length of ``pos``.
+    ``pos[i]`` is the (canonical, padded) cell of agent ``i``, -1 when off the grid (a jailed
+    citizen in a variant where the jailed leave the grid, or a cop not in service). Ids
+    ``0..n_citizens-1`` are citizens, the rest cops. ``*_rows_off``, ``*_rows_w``, ``*_offs``:
+    the neighbourhoods as padded offsets. ``free``: the canonical cells (for releases from jail);
+    ``order``: scratch space of the length of ``pos``.
     """
-    pwidth = width + 2 * pad
     n_agents = pos.size
     n = 0
     for i in range(n_agents):
@@ -219,77 +214,79 @@ def step_inplace(
     jail_span = max_jail_term + 1 if jail_inclusive else max_jail_term
     for j in range(n):
         i = order[j]
-        c = pos[i]
-        if c < 0:  # arrested earlier in this step and taken off the grid
+        pc = pos[i]
+        if pc < 0:  # arrested earlier in this step and taken off the grid
             continue
-        pc = padded_index(c, width, pad, pwidth)
         if i < n_citizens:
             if jail[i] > 0:  # serving a term on its cell (Mesa): no other change
                 jail[i] -= 1
                 continue
-            if move_first:
-                if movement:
-                    total = hood_sum(cwp, pc, cit_rows_off, cit_rows_w) - cwp[pc]
-                    empties = total >> np.int64(42)
-                    if empties > 0:
-                        pc = pick_in_hood(cwp, W_EMPTY, empties, pc, cit_offs, s)
-                        c2 = unpadded_index(pc, width, height, pad, pwidth)
-                        _move(i, c, c2, pos, cell_agent, cwp, width, height, pad, pwidth)
-                        c = c2
-                        pc = padded_index(c, width, pad, pwidth)
-                _decide(i, c, pc, hardship, risk, state, cwp, cit_rows_off, cit_rows_w, legitimacy,
-                        threshold, arrest_constant, rounding, width, height, pad, pwidth)
+            if move_first and movement:
+                to = pick_empty(cwp, pc, cit_offs, s)
+                if to >= 0:
+                    pc = _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
+            if _decide(i, pc, hardship, risk, legitimacy, threshold, arrest_constant, rounding, cwp,
+                       cit_rows_off, cit_rows_w):
+                state[i] = ACTIVE
+                set_weight(cwp, ghosts, pc, W_ACTIVE)
             else:
-                empties = _decide(i, c, pc, hardship, risk, state, cwp, cit_rows_off, cit_rows_w,
-                                  legitimacy, threshold, arrest_constant, rounding, width, height, pad, pwidth)
-                if movement and empties > 0:
-                    pc2 = pick_in_hood(cwp, W_EMPTY, empties, pc, cit_offs, s)
-                    c2 = unpadded_index(pc2, width, height, pad, pwidth)
-                    _move(i, c, c2, pos, cell_agent, cwp, width, height, pad, pwidth)
+                state[i] = QUIET
+                set_weight(cwp, ghosts, pc, np.int64(0))
+            if movement and not move_first:
+                # the decision changed only the own cell, which is not in the neighbourhood
+                to = pick_empty(cwp, pc, cit_offs, s)
+                if to >= 0:
+                    _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
         else:
             if move_first and movement:
-                total = hood_sum(cwp, pc, cop_rows_off, cop_rows_w) - cwp[pc]
-                empties = total >> np.int64(42)
-                if empties > 0:
-                    pc = pick_in_hood(cwp, W_EMPTY, empties, pc, cop_offs, s)
-                    c2 = unpadded_index(pc, width, height, pad, pwidth)
-                    _move(i, c, c2, pos, cell_agent, cwp, width, height, pad, pwidth)
-                    c = c2
-                    pc = padded_index(c, width, pad, pwidth)
-            total = hood_sum(cwp, pc, cop_rows_off, cop_rows_w) - cwp[pc]
+                to = pick_empty(cwp, pc, cop_offs, s)
+                if to >= 0:
+                    pc = _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
+            total = hood_total(cwp, pc, cop_rows_off, cop_rows_w)
             actives = (total >> np.int64(21)) & _MASK
             empties = total >> np.int64(42)
             if actives > 0:
-                pa = pick_in_hood(cwp, W_ACTIVE, actives, pc, cop_offs, s)
-                ca = unpadded_index(pa, width, height, pad, pwidth)
+                ca = canon[pick_in_hood(cwp, W_ACTIVE, actives, pc, cop_offs, s)]
                 a = cell_agent[ca]
                 jail[a] = below(s, jail_span) if jail_span > 0 else 0
                 state[a] = JAILED
                 if jailed_leave_grid:
                     cell_agent[ca] = -1
-                    set_weight(cwp, ca, W_EMPTY, width, height, pad, pwidth)
+                    set_weight(cwp, ghosts, ca, W_EMPTY)
                     pos[a] = -1
                 else:
-                    set_weight(cwp, ca, 0, width, height, pad, pwidth)
+                    set_weight(cwp, ghosts, ca, np.int64(0))
             if (not move_first) and movement and empties > 0:
                 # Mesa lists the empty cells before the arrest; an arrest on the grid frees none
-                pc2 = pick_in_hood(cwp, W_EMPTY, empties, pc, cop_offs, s)
-                c2 = unpadded_index(pc2, width, height, pad, pwidth)
-                _move(i, c, c2, pos, cell_agent, cwp, width, height, pad, pwidth)
+                to = pick_in_hood(cwp, W_EMPTY, empties, pc, cop_offs, s)
+                _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
     if jailed_leave_grid:
-        _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, width, height, pad, s)
+        _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, ghosts, free, s)
+    return n
+
+
+@numba.njit(inline="always")
+def _random_empty_cell(cell_agent, free, s):
+    while True:
+        c = free[below(s, free.size)]
+        if cell_agent[c] < 0:
+            return c
+
+
+@numba.njit(inline="always")
+def _count_empty(cell_agent, free):
+    n = 0
+    for c in free:
+        if cell_agent[c] < 0:
+            n += 1
     return n
 
 
 @numba.njit(cache=True)
-def _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, width, height, pad, s):
+def _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, ghosts, free, s):
     """End of a step where the jailed leave the grid: a citizen whose term is 0 is released to a
     random empty cell of the grid (quiet); the others serve one more step."""
-    n_cells = cell_agent.size
-    n_empty = 0
-    for c in range(n_cells):
-        if cell_agent[c] < 0:
-            n_empty += 1
+    n_empty = _count_empty(cell_agent, free)
     for i in range(n_citizens):
         if state[i] != JAILED or pos[i] >= 0:
             continue
@@ -298,19 +295,16 @@ def _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, width, 
             continue
         if n_empty == 0:
             continue  # no room: stays jailed until a cell frees
-        while True:
-            c = below(s, n_cells)
-            if cell_agent[c] < 0:
-                break
+        c = _random_empty_cell(cell_agent, free, s)
         cell_agent[c] = i
-        set_weight(cwp, c, 0, width, height, pad, width + 2 * pad)
+        set_weight(cwp, ghosts, c, np.int64(0))
         pos[i] = c
         state[i] = QUIET
         n_empty -= 1
 
 
 @numba.njit(cache=True)
-def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, width, height, pad, s):
+def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, free, s):
     """Bring the number of cops on the grid to ``target``: retire random serving cops, or place
     reserve cops (ids with ``pos == -1``) on random empty cells. Returns the new count."""
     n_agents = pos.size
@@ -318,30 +312,23 @@ def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, width, heigh
     for i in range(n_citizens, n_agents):
         if pos[i] >= 0:
             on += 1
-    n_cells = cell_agent.size
     while on > target:
         i = n_citizens + below(s, n_agents - n_citizens)
         if pos[i] >= 0:
             c = pos[i]
             cell_agent[c] = -1
-            set_weight(cwp, c, W_EMPTY, width, height, pad, width + 2 * pad)
+            set_weight(cwp, ghosts, c, W_EMPTY)
             pos[i] = -1
             on -= 1
     if on < target:
-        n_empty = 0
-        for c in range(n_cells):
-            if cell_agent[c] < 0:
-                n_empty += 1
+        n_empty = _count_empty(cell_agent, free)
         for i in range(n_citizens, n_agents):
             if on >= target or n_empty == 0:
                 break
             if pos[i] < 0:
-                while True:
-                    c = below(s, n_cells)
-                    if cell_agent[c] < 0:
-                        break
+                c = _random_empty_cell(cell_agent, free, s)
                 cell_agent[c] = i
-                set_weight(cwp, c, W_COP, width, height, pad, width + 2 * pad)
+                set_weight(cwp, ghosts, c, W_COP)
                 pos[i] = c
                 on += 1
                 n_empty -= 1
@@ -370,3 +357,35 @@ def count_states(state, pos, hardship, n_citizens, legitimacy, threshold, out):
     out[1] = active
     out[2] = jailed
     out[3] = tension
+
+
+@numba.njit(cache=True)
+def run_steps_inplace(
+    t0, t1, legit, cop_targets, series,
+    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
+    cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
+    threshold, arrest_constant, max_jail_term, rounding, move_first,
+    jailed_leave_grid, jail_inclusive, movement, free, order, s,
+):
+    """Steps ``t0..t1`` (inclusive) in place: the cop count follows ``cop_targets[t]`` where it is
+    not -1, legitimacy is ``legit[t]``; ``series[t] = quiet, active, jailed, tension, cops``."""
+    out = np.zeros(4, np.int64)
+    for t in range(t0, t1 + 1):
+        if cop_targets[t] >= 0:
+            set_cop_count_inplace(pos, n_citizens, cop_targets[t], cell_agent, cwp, ghosts, free, s)
+        step_inplace(
+            pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
+            cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
+            legit[t], threshold, arrest_constant, max_jail_term, rounding, move_first,
+            jailed_leave_grid, jail_inclusive, movement, free, order, s,
+        )
+        count_states(state, pos, hardship, n_citizens, legit[t], threshold, out)
+        cops = 0
+        for i in range(n_citizens, pos.size):
+            if pos[i] >= 0:
+                cops += 1
+        series[t, 0] = out[0]
+        series[t, 1] = out[1]
+        series[t, 2] = out[2]
+        series[t, 3] = out[3]
+        series[t, 4] = cops
