@@ -45,6 +45,9 @@ def run_campaign(scenario: Scenario, *, seed: int, progress=None) -> Result:
     quota = np.full(n, c.quota_usd)
     queue = np.zeros(0, dtype=np.int64)
     wage_per_day = config.officials.wage_usd_per_month / DAYS_PER_MONTH
+    en = config.enforcement
+    # S5/S7: the known punishment (exile, kin to kin_depth) raises the felt cost of arrest.
+    penalty = 1.0 + config.attitude.penalty_weight * (en.harshness + en.kin_depth / 3.0) / 2.0
     day = 0
     for campaign in range(c.count):
         if campaign > 0:
@@ -86,7 +89,7 @@ def run_campaign(scenario: Scenario, *, seed: int, progress=None) -> Result:
             griev = grievance(off.hardship, off.loyalty, load, config.attitude.burden_weight)
             a = config.attitude
             p_arrest = estimated_arrest_probability(a.informant_coverage + off.fear, a.arrest_constant)
-            complains = free & acts_openly(griev, off.risk_aversion, p_arrest, a.threshold)
+            complains = free & acts_openly(griev, off.risk_aversion * penalty, p_arrest, a.threshold)
             reported = complains & (rng.random(n) < a.informant_coverage)
             indignant |= reported
             ledger.complaint_days += complains
@@ -147,7 +150,6 @@ def run_campaign(scenario: Scenario, *, seed: int, progress=None) -> Result:
                 today["referred"] = len(referred)
 
             # S7: the security service works its queue, within capacity.
-            en = config.enforcement
             cases, queue = open_cases(queue, en.case_capacity_per_day)
             if len(cases):
                 free[cases] = False

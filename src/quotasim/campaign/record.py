@@ -255,6 +255,7 @@ class Recorder:
             seed=self.seed,
             summary=summary,
             tables={"daily": daily, "officials": officials, "cases": cases, "case_summary": case_summary},
+            extra={"household_holdings": hh.holdings, "household_taken": self.taken_total, "official_savings": off.savings},
         )
 
 

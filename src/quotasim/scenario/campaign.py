@@ -61,7 +61,7 @@ class Officials(_Section):
     skill_sigma: float = Field(0.5, ge=0.0, le=5.0)
     loyalty_mean: float = Field(0.6, gt=0.0, lt=1.0)
     loyalty_concentration: float = Field(6.0, gt=0.0, le=1e6)
-    risk_aversion_low: float = Field(0.2, ge=0.0, le=1.0)
+    risk_aversion_low: float = Field(0.1, ge=0.0, le=1.0)
     risk_aversion_high: float = Field(1.0, ge=0.0, le=1.0)
     hardship_max: float = Field(0.3, ge=0.0, le=1.0)
 
@@ -123,6 +123,7 @@ class Attitude(_Section):
     threshold: float = Field(0.1, ge=-1.0, le=1.0)
     arrest_constant: float = Field(2.3, ge=0.0, le=100.0)
     burden_weight: float = Field(0.4, ge=0.0, le=10.0)
+    penalty_weight: float = Field(1.0, ge=0.0, le=10.0)
     informant_coverage: float = Field(0.5, ge=0.0, le=1.0)
 
 
