@@ -110,8 +110,12 @@ def run_campaign(scenario: Scenario, *, seed: int, progress=None) -> Result:
 
             # S1, S3: households pressed "by any means", with crowding.
             working = effort > 0
-            crowd = np.bincount(off.locality[working], minlength=len(loc.name))[off.locality]
-            want = demand(effort, off.skill, loc.opportunity_usd_per_day[off.locality], crowd, config.dispatch.crowding)
+            crowd = np.bincount(off.locality[working], minlength=len(loc.name))
+            per_100_households = 100.0 * crowd / np.maximum(np.diff(loc.household_start), 1)
+            want = demand(
+                effort, off.skill, loc.opportunity_usd_per_day[off.locality],
+                per_100_households[off.locality], config.dispatch.crowding,
+            )
             received, pressed, taken = extract_inplace(
                 want, off.locality, loc.household_start, hh.holdings, takeable,
                 config.dispatch.households_per_day, rng,
