@@ -84,8 +84,8 @@ class CivilViolenceScenario(_Section):
     def _consistent(self) -> CivilViolenceScenario:
         if self.citizens.density + self.cops.density > 1.0:
             raise ValueError(
-                f"cops.density: citizens.density + cops.density is "
-                f"{self.citizens.density + self.cops.density:g}; the two must sum to at most 1"
+                f"cops.density: citizens.density ({self.citizens.density:g}) + cops.density "
+                f"({self.cops.density:g}) is {self.citizens.density + self.cops.density:g}; the two must sum to at most 1"
             )
         side = min(self.grid.width, self.grid.height)
         for key, vision in (("citizens.vision", self.citizens.vision), ("cops.vision", self.cops.vision)):

@@ -1,0 +1,143 @@
+"""The compiled step: neighbourhoods, invariants of the state, the shared kernel, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from quotasim.civil_violence import kernel
+from quotasim.civil_violence.engine import run_civil_violence, schedules, simulate_state
+from quotasim.civil_violence.grid import initial_state, neighbourhood
+from quotasim.civil_violence.variants import VARIANTS
+from quotasim.dynamics.complaint import acts_openly, estimated_arrest_probability
+from quotasim.scenario import from_tree
+
+
+def cv(**tree):
+    return from_tree({"model": "civil_violence", **tree})
+
+
+@pytest.mark.parametrize("v", [1, 2, 5, 7])
+def test_von_neumann_neighbourhood_is_the_diamond(v):
+    n = neighbourhood("von_neumann", v)
+    cells = set(zip(n.dx.tolist(), n.dy.tolist()))
+    expected = {(x, y) for x in range(-v, v + 1) for y in range(-v, v + 1) if 0 < abs(x) + abs(y) <= v}
+    assert cells == expected and n.size == 2 * v * (v + 1)
+
+
+@pytest.mark.parametrize("v", [1, 2, 5, 7])
+def test_circle_neighbourhood_is_the_disc(v):
+    n = neighbourhood("circle", v)
+    cells = set(zip(n.dx.tolist(), n.dy.tolist()))
+    expected = {(x, y) for x in range(-v, v + 1) for y in range(-v, v + 1) if 0 < x * x + y * y <= v * v}
+    assert cells == expected
+
+
+def test_the_decision_is_the_shared_complaint_kernel():
+    assert kernel._acts.py_func is acts_openly
+    assert kernel._arrest_probability.py_func is estimated_arrest_probability
+
+
+def _check_state(st, variant):
+    """Ghost cells mirror the torus; weights match who is where; positions and cells agree."""
+    w = st.weights()
+    padded = np.pad(w, st.pad, mode="wrap").ravel()
+    assert np.array_equal(padded, st.cwp)
+    agent = st._inner(st.cell_agent)
+    occupied = agent >= 0
+    assert np.array_equal(w[~occupied], np.full((~occupied).sum(), kernel.W_EMPTY))
+    ids = agent[occupied]
+    on_grid = np.flatnonzero(st.pos >= 0)
+    assert np.array_equal(np.sort(ids), on_grid)  # every agent on the grid is on exactly one cell
+    assert np.array_equal(st.cell_agent[st.pos[on_grid]], on_grid)
+    cops = ids >= st.n_citizens
+    assert np.all(w[occupied][cops] == kernel.W_COP)
+    cit = ids[~cops]
+    expected = np.where(st.state[cit] == kernel.ACTIVE, kernel.W_ACTIVE, 0)
+    assert np.array_equal(w[occupied][~cops], expected)
+    jailed = st.state[: st.n_citizens] == kernel.JAILED
+    if variant.jailed_leave_grid:
+        assert np.all(st.pos[: st.n_citizens][jailed] == -1)
+    else:
+        assert np.all(st.pos[: st.n_citizens] >= 0)
+
+
+@pytest.mark.parametrize("name", ["mesa", "epstein2002"])
+@pytest.mark.parametrize("side", [15, 23])
+def test_state_stays_consistent_over_many_steps(name, side):
+    variant = VARIANTS[name]
+    sc = cv(variant=name, steps=60, grid={"width": side, "height": side}, cops={"density": 0.04},
+            legitimacy=0.75, max_jail_term=5,
+            schedule=[{"key": "cops.density", "at": 20, "to": 0.01, "over": 20}])
+    cfg = sc.config
+    legit, cop_density = schedules(cfg)
+    st = initial_state(variant, width=side, height=side, citizen_density=0.7, cop_density=0.04,
+                       max_cops=int(0.04 * side * side) + 16, pad=7, rng=np.random.default_rng(3))
+    series, _ = simulate_state(st, cfg, variant, legit, np.rint(cop_density * side * side).astype(np.int64))
+    _check_state(st, variant)
+    assert np.all(series[:, :3].sum(axis=1) == st.n_citizens)
+    assert series[:, 1].max() > 0  # something happened
+    assert series[-1, 4] == round(0.01 * side * side)
+
+
+def test_same_seed_same_run_and_other_seed_other_run():
+    sc = cv(variant="epstein2002", steps=80, cops={"density": 0.04}, legitimacy=0.82, max_jail_term=30)
+    a = run_civil_violence(sc, seed=5).tables["steps"]
+    b = run_civil_violence(sc, seed=5).tables["steps"]
+    c = run_civil_violence(sc, seed=6).tables["steps"]
+    assert a.equals(b)
+    assert not a.equals(c)
+
+
+@pytest.mark.parametrize("name, hi", [("mesa", 4), ("epstein2002", 2)])
+def test_jail_terms_are_drawn_as_the_variant_says(name, hi):
+    """J_max = 4. Mesa: a term on 0..4 (Python's randint), seen at the end of the step unless the
+    arrested citizen's own turn came later in it. Epstein (NetLogo): on 0..3 (``random 4``), one
+    step served off the grid at the end of the arrest step, so at most 2 is seen."""
+    variant = VARIANTS[name]
+    st = initial_state(variant, width=20, height=20, citizen_density=0.7, cop_density=0.1, max_cops=None,
+                       pad=3, rng=np.random.default_rng(0))
+    st.hardship[:] = 1.0  # everyone aggrieved, so cops always find someone to arrest
+    n = neighbourhood(variant.neighbourhood, 3)
+    pw = st.pwidth
+    terms = []
+    order = np.zeros(st.n_agents, np.int64)
+    for _ in range(30):
+        before = st.state.copy()
+        kernel.step_inplace(st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp,
+                            st.canon, st.ghosts, n.row_offsets(pw), n.rows_w, n.offsets(pw), n.row_offsets(pw),
+                            n.rows_w, n.offsets(pw), 0.0, 0.1, 2.3, 4 if name == "mesa" else 4, 0, variant.move_first,
+                            variant.jailed_leave_grid, variant.jail_term == "inclusive", True, st.free, order,
+                            st.rng_state)
+        new = (st.state == kernel.JAILED) & (before != kernel.JAILED)
+        terms.extend(st.jail[new].tolist())
+    terms = np.array(terms)
+    assert terms.size > 100
+    assert terms.min() >= 0 and terms.max() == hi
+    assert set(range(1, hi + 1)) <= set(terms.tolist())
+
+
+def test_pick_empty_is_uniform_over_empty_cells():
+    cwp = np.zeros(100, np.int64)
+    empties = [11, 12, 13, 55, 77]
+    cwp[empties] = kernel.W_EMPTY
+    offs = np.arange(-50, 50, dtype=np.int64)
+    offs = offs[offs != 0]
+    s = np.array([1, 2, 3, 4], np.uint64)
+    counts = {c: 0 for c in empties}
+
+    import numba
+
+    @numba.njit
+    def draw(cwp, offs, s, n):
+        out = np.empty(n, np.int64)
+        for i in range(n):
+            out[i] = kernel.pick_empty(cwp, 50, offs, s)
+        return out
+
+    picks = draw(cwp, offs, s, 50_000)
+    for c in picks:
+        counts[int(c)] += 1
+    from scipy import stats
+
+    assert stats.chisquare(list(counts.values())).pvalue > 0.001
