@@ -74,10 +74,10 @@ class GridState:
     hardship, risk: float64[n_agents] (meaningful for citizens), uniform on [0, 1).
     state: int8[n_agents], QUIET / ACTIVE / JAILED for citizens.
     jail: int64[n_agents], steps of jail term left.
-    cell_agent: int64[pheight * pwidth], agent id on each canonical cell, or -1.
+    cell_agent: int32[pheight * pwidth], agent id on each canonical cell, or -1.
     cwp: int64[pheight * pwidth], the weights, ghosts included.
-    canon: int64[pheight * pwidth], the canonical index of each padded cell.
-    ghosts: int64[pheight * pwidth, 3], the ghost copies of each canonical cell (-1: none).
+    canon: int32[pheight * pwidth], the canonical index of each padded cell.
+    ghosts: int32[pheight * pwidth, 3], the ghost copies of each canonical cell (-1: none).
     free: int64[width * height], the canonical cells in row-major order.
     rng_state: uint64[4], the kernel's xoshiro256** state.
     """
@@ -133,7 +133,7 @@ def padded_layout(width: int, height: int, pad: int) -> tuple[np.ndarray, np.nda
     pw, ph = width + 2 * pad, height + 2 * pad
     py, px = np.divmod(np.arange(ph * pw), pw)
     canon = ((py - pad) % height + pad) * pw + ((px - pad) % width + pad)
-    ghosts = np.full((ph * pw, 3), -1, np.int64)
+    ghosts = np.full((ph * pw, 3), -1, np.int32)
     count = np.zeros(ph * pw, np.int64)
     is_ghost = canon != np.arange(ph * pw)
     for g in np.flatnonzero(is_ghost):
@@ -141,7 +141,7 @@ def padded_layout(width: int, height: int, pad: int) -> tuple[np.ndarray, np.nda
         ghosts[c, count[c]] = g
         count[c] += 1
     inner = canon.reshape(ph, pw)[pad : pad + height, pad : pad + width].ravel()
-    return canon.astype(np.int64), ghosts, inner.astype(np.int64).copy()
+    return canon.astype(np.int32), ghosts, inner.astype(np.int64).copy()
 
 
 def initial_state(
@@ -185,7 +185,7 @@ def initial_state(
     risk = np.zeros(n_agents)
     hardship[:n_citizens] = rng.random(n_citizens)
     risk[:n_citizens] = rng.random(n_citizens)
-    cell_agent = np.full(canon.size, -1, np.int64)
+    cell_agent = np.full(canon.size, -1, np.int32)
     on = pos >= 0
     cell_agent[pos[on]] = np.flatnonzero(on)
     weight = np.full(canon.size, W_EMPTY, np.int64)

@@ -37,8 +37,8 @@ import numpy as np
 
 from quotasim.dynamics.complaint import acts_openly, estimated_arrest_probability
 
-_acts = numba.njit(cache=True)(acts_openly)
-_arrest_probability = numba.njit(cache=True)(estimated_arrest_probability)
+_acts = numba.njit(inline="always")(acts_openly)
+_arrest_probability = numba.njit(inline="always")(estimated_arrest_probability)
 
 QUIET, ACTIVE, JAILED = 0, 1, 2
 """Citizen states (``state`` array)."""
@@ -92,6 +92,8 @@ def below(s, n):
 @numba.njit(inline="always")
 def set_weight(cwp, ghosts, pc, value):
     """Give canonical cell ``pc`` the weight ``value``, ghost copies included."""
+    if cwp[pc] == value:
+        return
     cwp[pc] = value
     for k in range(3):
         gc = ghosts[pc, k]

@@ -1,0 +1,88 @@
+"""Statistical agreement between two sets of civil-violence runs (e.g. Mesa's and quotasim's).
+
+Each run is reduced to one number per statistic, so that runs (seeds) are independent samples.
+Over a window of steps after a burn-in:
+
+- ``mean_active``, ``mean_jailed``: mean counts per step;
+- ``outbursts``: the number of outbursts (maximal runs of steps with more than 2% of the citizens
+  active);
+- ``peak``: the most citizens active at once;
+- ``outburst_peak``: the mean peak of the run's outbursts (runs without one left out).
+
+Two samples agree on a statistic when neither Welch's two-sample t-test (means) nor the two-sample
+Kolmogorov-Smirnov test (distributions) rejects equality at ``ALPHA``, and the means differ by at
+most ``REL_TOL`` of the reference mean plus ``ABS_TOL`` (a practical tolerance, so that a
+difference too small to matter is not a failure and one too large is one whatever the p-values).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from quotasim.civil_violence.analysis import outbursts
+
+ALPHA = 0.001
+REL_TOL = 0.25
+ABS_TOL = 1.0
+BURN_IN = 50
+OUTBURST_SHARE = 0.02
+STATISTICS = ("mean_active", "mean_jailed", "outbursts", "peak", "outburst_peak")
+
+
+def run_statistics(active, jailed, citizens: int, *, burn_in: int = BURN_IN) -> dict[str, float]:
+    """The statistics of one run from its counts after steps 1..n (lists or arrays)."""
+    a = np.asarray(active, dtype=np.float64)[burn_in:]
+    j = np.asarray(jailed, dtype=np.float64)[burn_in:]
+    table = outbursts(a, OUTBURST_SHARE * citizens)
+    return {
+        "mean_active": float(a.mean()),
+        "mean_jailed": float(j.mean()),
+        "outbursts": float(len(table)),
+        "peak": float(a.max()),
+        "outburst_peak": float(table["peak"].mean()) if len(table) else float("nan"),
+    }
+
+
+@dataclass(frozen=True)
+class Check:
+    statistic: str
+    reference_mean: float
+    candidate_mean: float
+    welch_p: float
+    ks_p: float
+    within_tolerance: bool
+
+    @property
+    def agrees(self) -> bool:
+        return self.welch_p >= ALPHA and self.ks_p >= ALPHA and self.within_tolerance
+
+    def __str__(self) -> str:
+        verdict = "agree" if self.agrees else "DIFFER"
+        return (f"{self.statistic:>14}: reference {self.reference_mean:9.3f}  candidate {self.candidate_mean:9.3f}  "
+                f"Welch p {self.welch_p:.2g}  KS p {self.ks_p:.2g}  {verdict}")
+
+
+def compare(reference: list[dict[str, float]], candidate: list[dict[str, float]]) -> list[Check]:
+    """One :class:`Check` per statistic."""
+    checks = []
+    for name in STATISTICS:
+        x = np.array([r[name] for r in reference])
+        y = np.array([c[name] for c in candidate])
+        x, y = x[np.isfinite(x)], y[np.isfinite(y)]
+        if x.size < 3 or y.size < 3:
+            # too few runs with an outburst to compare their peaks; equal when both have none
+            checks.append(Check(name, float(np.mean(x)) if x.size else 0.0, float(np.mean(y)) if y.size else 0.0,
+                                1.0 if (x.size < 3) == (y.size < 3) else 0.0, 1.0, (x.size < 3) == (y.size < 3)))
+            continue
+        mx, my = float(x.mean()), float(y.mean())
+        if np.ptp(x) == 0 and np.ptp(y) == 0:
+            welch = 1.0 if mx == my else 0.0
+        else:
+            welch = float(stats.ttest_ind(x, y, equal_var=False).pvalue)
+        ks = float(stats.ks_2samp(x, y).pvalue)
+        within = abs(my - mx) <= REL_TOL * abs(mx) + ABS_TOL
+        checks.append(Check(name, mx, my, welch, ks, within))
+    return checks
