@@ -162,7 +162,7 @@ def simulate_state(
             st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp, st.canon,
             st.ghosts, cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
             cfg.threshold, cfg.arrest_constant, cfg.max_jail_term, rounding, var.move_first,
-            var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, st.free, order, st.rng_state,
+            var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, st.free, order, st.rng_state, out,
         )
         if t1 in wanted:
             snapshots[t1] = st.codes()
