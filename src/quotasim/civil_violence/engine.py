@@ -54,7 +54,7 @@ def run_civil_violence(
     max_cops = None
     if cop_density is not None:
         cop_targets = np.rint(cop_density * n_cells).astype(np.int64)
-        max_cops = int(cop_targets.max()) + int(n_cells * cfg.cops.density * 0.1) + 16
+        max_cops = int(cop_targets.max())  # reserve cops for a schedule that raises the count
     check_fits(
         n_cells * BYTES_PER_CELL + n_cells * BYTES_PER_AGENT + (cfg.steps + 1) * 64,
         what="civil-violence grid",

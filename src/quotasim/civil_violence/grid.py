@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quotasim.civil_violence.kernel import JAILED, W_COP, W_EMPTY
+from quotasim.civil_violence.kernel import W_COP, W_EMPTY
 from quotasim.civil_violence.variants import Variant
 
 
@@ -212,4 +212,4 @@ def initial_state(
     )
 
 
-__all__ = ["GridState", "JAILED", "Neighbourhood", "initial_state", "neighbourhood", "padded_layout"]
+__all__ = ["GridState", "Neighbourhood", "initial_state", "neighbourhood", "padded_layout"]
