@@ -141,9 +141,6 @@ def _layout() -> html.Div:
                             ),
                             html.P(id="scenario-description", className="description"),
                             html.Div(id="controls"),
-                            html.Button("Run", id="run", className="primary"),
-                            html.Div(id="run-message", className="run-message"),
-                            html.Div(id="progress", className="progress"),
                         ],
                     ),
                     html.Main(
@@ -152,6 +149,7 @@ def _layout() -> html.Div:
                             html.Div(
                                 className="toolbar",
                                 children=[
+                                    html.Button("Run", id="run", className="primary"),
                                     html.Button("Pin this run", id="pin", disabled=True),
                                     html.Button("Unpin", id="unpin", disabled=True),
                                     html.Button("Download outputs (.zip)", id="download-zip-btn", disabled=True),
@@ -160,6 +158,8 @@ def _layout() -> html.Div:
                                     dcc.Download(id="download-toml"),
                                 ],
                             ),
+                            html.Div(id="run-message", className="run-message"),
+                            html.Div(id="progress", className="progress"),
                             html.Div(
                                 id="results",
                                 children=html.P("Change the parameters on the left and press Run.", className="hint"),
@@ -200,7 +200,13 @@ def _controls(scenario: Scenario) -> list:
                 className="switch",
             )
             error = html.Div(className="field-error")
-            rows.append(html.Div([label, key, control, error, source], id=f"field-{_slug(spec.path)}", className="field"))
+            rows.append(
+                html.Div(
+                    [html.Div([label, key], className="label-row"), control, error, source],
+                    id=f"field-{_slug(spec.path)}",
+                    className="field",
+                )
+            )
             continue
         text = dcc.Input(
             id={"type": "seed" if spec.kind == "seed" else "text", "path": spec.path},

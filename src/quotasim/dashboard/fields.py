@@ -91,12 +91,10 @@ def format_value(value: Any) -> str:
 
 
 def parse_text(path: str, text: Any) -> Any:
-    """Read what a person typed into a field, as a ``--set`` value is read (TOML, else a string).
-
-    A number field given a whole number gets a float, so the scenario tree keeps the type it has
-    in the files; everything else is left to the schema to accept or refuse.
-    """
-    spec = FIELDS_BY_PATH[path]
+    """Read what a person typed into a field exactly as a ``--set`` value is read (TOML, else a
+    string); the schema then accepts or refuses it."""
+    if path not in FIELDS_BY_PATH:
+        raise InputError("not a field of the dashboard", where=WHERE, key=path)
     if text is None or (isinstance(text, str) and not text.strip()):
         raise InputError("a value is required", where=WHERE, key=path)
     if isinstance(text, (bool, int, float)):
@@ -109,8 +107,6 @@ def parse_text(path: str, text: Any) -> Any:
             value = stripped
     if isinstance(value, float) and not math.isfinite(value):
         raise InputError(f"value must be a finite number, found {text!r}", where=WHERE, key=path)
-    if spec.kind == "number" and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
     return value
 
 
