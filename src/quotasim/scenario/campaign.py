@@ -61,9 +61,9 @@ class Officials(_Section):
     skill_sigma: float = Field(0.5, ge=0.0, le=5.0)
     loyalty_mean: float = Field(0.6, gt=0.0, lt=1.0)
     loyalty_concentration: float = Field(6.0, gt=0.0, le=1e6)
-    risk_aversion_low: float = Field(0.0, ge=0.0, le=1.0)
+    risk_aversion_low: float = Field(0.1, ge=0.0, le=1.0)
     risk_aversion_high: float = Field(1.0, ge=0.0, le=1.0)
-    hardship_max: float = Field(0.6, ge=0.0, le=1.0)
+    hardship_max: float = Field(0.3, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _ordered(self) -> Officials:
@@ -94,7 +94,7 @@ class Dispatch(_Section):
     """S3/S4: how officials earn where they are sent."""
 
     households_per_day: int = Field(4, ge=1, le=1000)
-    crowding: float = Field(0.02, ge=0.0, le=100.0)
+    crowding: float = Field(0.01, ge=0.0, le=100.0)
 
 
 class Effort(_Section):
@@ -111,6 +111,7 @@ class TopUp(_Section):
     """S4: paying the shortfall from one's own savings before the review."""
 
     window_days: int = Field(10, ge=0, le=3650)
+    threshold: float = Field(0.75, ge=0.0, le=10.0)
     propensity: float = Field(0.15, ge=0.0, le=1.0)
     fear_weight: float = Field(0.5, ge=0.0, le=10.0)
     reserve_share: float = Field(0.1, ge=0.0, le=1.0)
@@ -121,7 +122,8 @@ class Attitude(_Section):
 
     threshold: float = Field(0.1, ge=-1.0, le=1.0)
     arrest_constant: float = Field(2.3, ge=0.0, le=100.0)
-    burden_weight: float = Field(0.6, ge=0.0, le=10.0)
+    burden_weight: float = Field(0.4, ge=0.0, le=10.0)
+    penalty_weight: float = Field(1.0, ge=0.0, le=10.0)
     informant_coverage: float = Field(0.5, ge=0.0, le=1.0)
 
 
@@ -166,7 +168,7 @@ class Kin(_Section):
 class Deterrence(_Section):
     """S9: fear, its spread by rumour, and its decay."""
 
-    initial_fear: float = Field(0.2, ge=0.0, le=1.0)
+    baseline_fear: float = Field(0.2, ge=0.0, le=1.0)
     same_bureau_shock: float = Field(0.3, ge=0.0, le=1.0)
     rumour_reach: float = Field(0.2, ge=0.0, le=1.0)
     decay_per_day: float = Field(0.02, ge=0.0, le=1.0)
