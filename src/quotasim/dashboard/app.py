@@ -37,13 +37,10 @@ from quotasim.dashboard.fields import (
 )
 from quotasim.dashboard.jobs import DONE, FAILED, QUEUED, Job, JobManager
 from quotasim.errors import InputError
+from quotasim.outputs import figures as _figures
 from quotasim.result import Result
 from quotasim.scenario import DEFAULT_SCENARIO, Scenario, builtin_descriptions, builtin_names, load_scenario
 
-try:
-    from quotasim.outputs import figures as _figures
-except ImportError:  # until the lead's figures module lands (see _figures_standin.py)
-    from quotasim.dashboard import _figures_standin as _figures
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +60,8 @@ HEADLINE = ("collected_usd", "met_quota", "arrested", "exiled_persons", "relativ
 
 
 def build_figures(result: Result) -> dict[str, Any]:
-    """The report's plots of ``result`` (plotly Figures), by name; run on a worker thread.
+    """The report's plots of ``result`` (the builders report.html uses), by name; runs on a
+    worker thread.
 
     A plot that fails to build is replaced by a note, so one bad plot does not hide the run.
     """
@@ -73,7 +71,7 @@ def build_figures(result: Result) -> dict[str, Any]:
         "reviews": lambda: _figures.review_outcomes(t["officials"]),
         "fear": lambda: _figures.fear_over_time(t["daily"]),
         "punished": lambda: _figures.people_punished(t["daily"]),
-        "kin": lambda: _figures.kin_network(t["cases"], t["officials"]),
+        "kin": lambda: _figures.kin_network(t["cases"]),
     }
     figures = {}
     for name, _title in PLOTS:
