@@ -141,3 +141,24 @@ def test_a_run_too_large_for_memory_is_refused_on_the_page(page, server, tmp_pat
     assert "GiB of memory" in page.inner_text("#run-error")
     page.screenshot(path=tmp_path / "05-too-large.png", full_page=True)
     assert page.locator("#run").is_enabled()
+
+
+def test_two_tabs_run_at_once_and_a_long_run_can_be_cancelled(browser, server, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    long_tab, short_tab = context.new_page(), context.new_page()
+    for tab in (long_tab, short_tab):
+        tab.set_default_timeout(30_000)
+        tab.goto(server.url)
+    set_field(long_tab, "officials.count", "300000")  # tens of seconds of simulation
+    long_tab.click("#run")
+    long_tab.wait_for_selector("#progress progress")
+    long_tab.screenshot(path=tmp_path / "06-running.png", full_page=True)
+
+    set_field(short_tab, "seed", "5")
+    run_and_wait(short_tab)  # not blocked by the other tab's run
+    assert long_tab.locator("#progress progress").count() == 1  # still running
+
+    long_tab.click("#cancel")
+    long_tab.wait_for_selector("#run-error")
+    assert "cancelled" in long_tab.inner_text("#run-error")
+    context.close()

@@ -82,3 +82,25 @@ def test_old_results_are_dropped_but_the_pinned_one_is_kept():
 def test_bad_pool_sizes_are_refused():
     with pytest.raises(ValueError):
         JobManager(workers=2, max_pending=1)
+
+
+def test_cancel_stops_a_running_job_at_its_next_progress_report_and_a_queued_one_before_it_starts():
+    started = threading.Event()
+
+    def run_fn(scenario, progress):
+        started.set()
+        for day in range(10_000):
+            progress(day, 10_000)
+            time.sleep(0.001)
+        return "finished"
+
+    manager = JobManager(workers=1, max_pending=2, run_fn=run_fn)
+    running, queued = manager.submit(SCENARIO), manager.submit(SCENARIO)
+    started.wait(10)
+    manager.cancel(queued.id)
+    manager.cancel(running.id)
+    wait(running), wait(queued)
+    manager.shutdown()
+    assert (running.state, running.error, running.result) == (FAILED, "run: cancelled", None)
+    assert running.progress[0] < 10_000 - 1
+    assert (queued.state, queued.error, queued.progress) == (FAILED, "run: cancelled", (0, 0))

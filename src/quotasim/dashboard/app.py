@@ -6,7 +6,7 @@ the report's plots, Pin / downloads). Runs go to a :class:`~quotasim.dashboard.j
 (worker threads, bounded queue); the page polls it while a run is active. Nothing here runs a
 simulation on a web-server thread.
 
-Stable element ids the tests (and anyone scripting the page) rely on: ``scenario``, ``run``,
+Stable element ids the tests (and anyone scripting the page) rely on: ``scenario``, ``run``, ``cancel``,
 ``progress``, ``run-message``, ``pin``, ``unpin``, ``download-zip-btn``, ``download-toml-btn``;
 each field sits in ``field-<path with dots as dashes>`` with its ``input`` and a ``.field-error``;
 summary values are ``summary-<key>`` (nested keys joined by ``-``) with the exact JSON value in
@@ -148,6 +148,7 @@ def _layout() -> html.Div:
                                 className="toolbar",
                                 children=[
                                     html.Button("Run", id="run", className="primary"),
+                                    html.Button("Cancel", id="cancel", disabled=True),
                                     html.Button("Pin this run", id="pin", disabled=True),
                                     html.Button("Unpin", id="unpin", disabled=True),
                                     html.Button("Download outputs (.zip)", id="download-zip-btn", disabled=True),
@@ -479,6 +480,7 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
         Output("poll", "disabled", allow_duplicate=True),
         Output("shown-job", "data"),
         Output("run", "disabled"),
+        Output("cancel", "disabled"),
         Input("poll", "n_intervals"),
         Input("job-id", "data"),
         prevent_initial_call=True,
@@ -486,16 +488,27 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
     def poll(_n, job_id):
         job = manager.get(job_id)
         if job is None:
-            return html.Div("this run is no longer kept; run again", className="error"), True, no_update, False
+            return html.Div("this run is no longer kept; run again", className="error"), True, no_update, False, True
         if job.state == QUEUED:
-            return html.Div("queued: waiting for a free worker", className="status"), False, no_update, True
+            return html.Div("queued: waiting for a free worker", className="status"), False, no_update, True, False
         if job.active:
             done, total = job.progress
             label = f"running: day {done} of {total}" if total else "running: setting up"
-            return [html.Div(label, className="status"), html.Progress(value=done, max=max(total, 1))], False, no_update, True
+            bar = html.Progress(value=done, max=max(total, 1))
+            return [html.Div(label, className="status"), bar], False, no_update, True, False
         if job.state == FAILED:
-            return html.Div(job.error, className="error", id="run-error"), True, no_update, False
-        return html.Div(f"done: {_run_title(job)}", className="status done"), True, job.id, False
+            return html.Div(job.error, className="error", id="run-error"), True, no_update, False, True
+        return html.Div(f"done: {_run_title(job)}", className="status done"), True, job.id, False, True
+
+    @app.callback(
+        Output("cancel", "disabled", allow_duplicate=True),
+        Input("cancel", "n_clicks"),
+        State("job-id", "data"),
+        prevent_initial_call=True,
+    )
+    def cancel(_n, job_id):
+        manager.cancel(job_id)
+        return True
 
     @app.callback(
         Output("results", "children"),

@@ -25,6 +25,7 @@ from quotasim.scenario import Scenario
 log = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+CANCELLED = "run: cancelled"
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Job:
     result: Result | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    cancel_requested: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def active(self) -> bool:
@@ -92,6 +94,14 @@ class JobManager:
         self._pool.submit(self._work, job)
         return job
 
+    def cancel(self, job_id: str | None) -> None:
+        """Stop a queued or running job: it ends as failed with the message "cancelled".
+
+        A running simulation stops at its next progress report (each simulated day)."""
+        job = self.get(job_id)
+        if job is not None and job.active:
+            job.cancel_requested.set()
+
     def get(self, job_id: str | None) -> Job | None:
         if job_id is None:
             return None
@@ -118,14 +128,23 @@ class JobManager:
             del self._jobs[key]
 
     def _work(self, job: Job) -> None:
+        if job.cancel_requested.is_set():
+            job.error, job.state = CANCELLED, FAILED
+            return
         job.state = RUNNING
 
         def progress(done: int, total: int) -> None:
             job.progress = (int(done), int(total))
+            if job.cancel_requested.is_set():
+                raise _Cancelled
 
         try:
             result = self._run_fn(job.scenario, progress)
+            if job.cancel_requested.is_set():
+                raise _Cancelled
             extra = self._finish_fn(result) if self._finish_fn is not None else {}
+        except _Cancelled:
+            job.error, job.state = CANCELLED, FAILED
         except InputError as exc:
             job.error, job.state = str(exc), FAILED
         except MemoryError:
@@ -138,6 +157,10 @@ class JobManager:
             job.result, job.extra, job.state = result, extra, DONE
         with self._lock:
             self._evict()
+
+
+class _Cancelled(Exception):
+    """Raised from the progress callback to stop a run someone cancelled."""
 
 
 def _simulate(scenario: Scenario, progress: Callable[[int, int], None]) -> Result:
