@@ -396,6 +396,9 @@ def scenario_toml(result: Result) -> str:
 # callbacks
 
 
+_GONE = html.Div("this run is no longer kept (only the newest runs are); run it again", className="error")
+
+
 def _callbacks(app: Dash, manager: JobManager) -> None:
     @app.callback(
         Output("controls", "children"),
@@ -488,7 +491,7 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
     def poll(_n, job_id):
         job = manager.get(job_id)
         if job is None:
-            return html.Div("this run is no longer kept; run again", className="error"), True, no_update, False, True
+            return _GONE, True, no_update, False, True
         if job.state == QUEUED:
             return html.Div("queued: waiting for a free worker", className="status"), False, no_update, True, False
         if job.active:
@@ -539,6 +542,7 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
 
     @app.callback(
         Output("download-zip", "data"),
+        Output("run-message", "children", allow_duplicate=True),
         Input("download-zip-btn", "n_clicks"),
         State("shown-job", "data"),
         prevent_initial_call=True,
@@ -546,12 +550,13 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
     def download_zip(_n, shown_id):
         job = manager.get(shown_id)
         if job is None or job.result is None:
-            return no_update
+            return no_update, _GONE
         name = f"{job.scenario.name}-seed{job.result.seed}.zip"
-        return dcc.send_bytes(outputs_zip(job.result), filename=name)
+        return dcc.send_bytes(outputs_zip(job.result), filename=name), ""
 
     @app.callback(
         Output("download-toml", "data"),
+        Output("run-message", "children", allow_duplicate=True),
         Input("download-toml-btn", "n_clicks"),
         State("shown-job", "data"),
         prevent_initial_call=True,
@@ -559,9 +564,9 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
     def download_toml(_n, shown_id):
         job = manager.get(shown_id)
         if job is None or job.result is None:
-            return no_update
+            return no_update, _GONE
         name = f"{job.scenario.name}-seed{job.result.seed}.toml"
-        return dcc.send_string(scenario_toml(job.result), filename=name)
+        return dcc.send_string(scenario_toml(job.result), filename=name), ""
 
 
 __all__ = ["PLOTS", "build_figures", "create_app", "outputs_zip", "render_results", "scenario_toml"]

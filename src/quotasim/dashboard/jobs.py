@@ -119,7 +119,12 @@ class JobManager:
         with self._lock:
             return sum(1 for j in self._jobs.values() if j.active)
 
-    def shutdown(self, wait: bool = True) -> None:
+    def shutdown(self, wait: bool = True, *, cancel: bool = False) -> None:
+        """Stop taking runs; with ``cancel``, stop the queued and running ones too."""
+        if cancel:
+            with self._lock:
+                for job in self._jobs.values():
+                    job.cancel_requested.set()
         self._pool.shutdown(wait=wait, cancel_futures=True)
 
     def _evict(self) -> None:
