@@ -121,12 +121,20 @@ def test_pin_and_compare_side_by_side(page, server, tmp_path):
     first = shown_summary(page)
     page.click("#pin")
     set_field(page, "enforcement.kin_depth", "0")
+    field(page, "campaign.trade_open").locator("input[type=checkbox]").check()
+    thumb = field(page, "enforcement.harshness").locator("[role=slider]")
+    thumb.focus()
+    thumb.press("ArrowRight")  # one slider step up from 0.5
+    harshness = field(page, "enforcement.harshness").locator("input[type=text]")
+    page.wait_for_function("e => e.value !== '0.5'", arg=harshness.element_handle())
+    assert float(harshness.input_value()) > 0.5
     run_and_wait(page)
     page.wait_for_selector("#pinned-collected_usd")
     page.wait_for_selector("#pinned-graph-kin .main-svg")
     page.screenshot(path=tmp_path / "04-pinned-compare.png", full_page=True)
     assert shown_summary(page, "pinned") == first
-    assert "0" == page.locator("#summary td.differs").first.inner_text().strip()
+    differs = [c.inner_text().strip() for c in page.locator("#summary td.differs").all()]
+    assert differs == ["true", "0", harshness.input_value()]  # trade_open, kin_depth, harshness
     page.click("#unpin")
     page.wait_for_selector("#pinned-collected_usd", state="detached")
 

@@ -68,15 +68,18 @@ def test_a_failing_run_becomes_a_message(error, expected):
     assert job.state == FAILED and job.error.startswith(expected) and job.result is None
 
 
-def test_old_results_are_dropped_but_the_pinned_one_is_kept():
+def test_old_results_are_dropped_but_pinned_ones_are_kept():
     manager = JobManager(workers=1, max_pending=1, keep=2, run_fn=lambda s, p: "r")
-    first = wait(manager.submit(SCENARIO))
-    manager.pin(first.id)
+    first, second = wait(manager.submit(SCENARIO)), wait(manager.submit(SCENARIO))
+    manager.pin(first.id)  # one tab
+    manager.pin(second.id)  # another tab: both stay
     ids = [wait(manager.submit(SCENARIO)).id for _ in range(4)]
-    manager.submit(SCENARIO)  # eviction happens on submit and when a job finishes
-    manager.shutdown()
-    assert manager.get(first.id) is first
+    wait(manager.submit(SCENARIO))
+    assert manager.get(first.id) is first and manager.get(second.id) is second
     assert manager.get(ids[0]) is None and manager.get(ids[-1]) is not None
+    manager.pin(None, replacing=first.id)  # the first tab unpins: its run may go
+    assert manager.get(first.id) is None and manager.get(second.id) is second
+    manager.shutdown()
 
 
 def test_bad_pool_sizes_are_refused():

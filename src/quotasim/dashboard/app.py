@@ -26,15 +26,7 @@ from typing import Any
 
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from quotasim.dashboard.fields import (
-    FIELDS,
-    FIELDS_BY_PATH,
-    apply_fields,
-    check_field,
-    field_states,
-    format_value,
-    parse_text,
-)
+from quotasim.dashboard.fields import FIELDS, FIELDS_BY_PATH, apply_fields, check_field, field_states, format_value
 from quotasim.dashboard.jobs import DONE, FAILED, QUEUED, Job, JobManager
 from quotasim.errors import InputError
 from quotasim.outputs import figures as _figures
@@ -83,11 +75,17 @@ def build_figures(result: Result) -> dict[str, Any]:
     return {"figures": figures}
 
 
+@lru_cache(maxsize=1)
+def campaign_builtins() -> tuple[str, ...]:
+    """The built-in scenarios of the campaign model (the fields are campaign parameters)."""
+    return tuple(n for n in builtin_names() if load_scenario(n).model == "campaign")
+
+
 @lru_cache(maxsize=32)
 def base_scenario(name: str) -> Scenario:
-    """A built-in scenario by name (loaded once; scenarios are immutable)."""
-    if name not in builtin_names():
-        raise InputError(f"no built-in scenario {name!r}; allowed: {', '.join(builtin_names())}", where="scenario")
+    """A built-in campaign scenario by name (loaded once; scenarios are immutable)."""
+    if name not in campaign_builtins():
+        raise InputError(f"no built-in campaign scenario {name!r}; allowed: {', '.join(campaign_builtins())}", where="scenario")
     return load_scenario(name)
 
 
@@ -112,7 +110,7 @@ def create_app(manager: JobManager | None = None) -> Dash:
 
 
 def _layout() -> html.Div:
-    names = builtin_names()
+    names = campaign_builtins()
     default = DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0]
     return html.Div(
         className="page",
@@ -424,16 +422,16 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
     )
     def sync_field(slider_value, text, name):
         path = ctx.triggered_id["path"]
-        scenario = base_scenario(name)
-        if ctx.triggered_id["type"] == "slider":
-            value = parse_text(path, float(f"{slider_value:.12g}"))
-            if FIELDS_BY_PATH[path].kind == "integer":
-                value = int(round(value))
-            return no_update, format_value(value), "value", ""
+        from_slider = ctx.triggered_id["type"] == "slider"
+        if from_slider:
+            value = float(f"{slider_value:.12g}")  # no binary noise from the slider's steps
+            text = int(round(value)) if FIELDS_BY_PATH[path].kind == "integer" else value
         try:
-            value = check_field(scenario, path, text)
+            value = check_field(base_scenario(name), path, text)
         except InputError as exc:
-            return no_update, no_update, "value invalid", str(exc)
+            return no_update, format_value(text) if from_slider else no_update, "value invalid", str(exc)
+        if from_slider:
+            return no_update, format_value(value), "value", ""
         slider = no_update
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             slider = value
@@ -458,6 +456,7 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
         Output("job-id", "data"),
         Output("poll", "disabled"),
         Output("run-message", "children"),
+        Output("run", "disabled", allow_duplicate=True),
         Input("run", "n_clicks"),
         State("scenario", "value"),
         State({"type": "text", "path": ALL}, "value"),
@@ -475,8 +474,8 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
             scenario = apply_fields(base_scenario(name), values)
             job = manager.submit(scenario)
         except InputError as exc:
-            return no_update, no_update, html.Div(str(exc), className="error")
-        return job.id, False, ""
+            return no_update, no_update, html.Div(str(exc), className="error"), False
+        return job.id, False, "", True
 
     @app.callback(
         Output("progress", "children"),
@@ -533,11 +532,12 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
         Input("pin", "n_clicks"),
         Input("unpin", "n_clicks"),
         State("shown-job", "data"),
+        State("pinned-job", "data"),
         prevent_initial_call=True,
     )
-    def pin(_pin, _unpin, shown_id):
+    def pin(_pin, _unpin, shown_id, pinned_id):
         job_id = shown_id if ctx.triggered_id == "pin" else None
-        manager.pin(job_id)
+        manager.pin(job_id, replacing=pinned_id)
         return job_id
 
     @app.callback(

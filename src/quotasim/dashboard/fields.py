@@ -130,11 +130,9 @@ def apply_fields(scenario: Scenario, texts: Mapping[str, Any]) -> Scenario:
 
 
 def _nice_step(raw: float) -> float:
-    """The largest of 1, 2, 5 × 10^k not above ``raw`` (a slider step that reads well)."""
+    """The 1, 2, 5 × 10^k nearest to ``raw`` (on a log scale): a slider step that reads well."""
     if raw <= 0:
         return 1.0
     exp = math.floor(math.log10(raw))
-    for m in (5, 2, 1):
-        if m * 10**exp <= raw:
-            return float(m * 10**exp)
-    return float(10**exp)
+    candidates = [m * 10.0**exp for m in (1, 2, 5, 10)]
+    return float(min(candidates, key=lambda c: abs(math.log(c / raw))))

@@ -5,7 +5,8 @@ threads and refuses (with an :class:`~quotasim.errors.InputError` the page shows
 ``max_pending`` runs are already queued or running, so several browser tabs share the machine
 without one blocking the rest beyond that bound. A run the engine finds too large for memory
 fails with the engine's own InputError (``quotasim.memory.check_fits``), shown on the page.
-Finished jobs are kept, newest first, up to ``keep`` of them (plus pinned ones) and then dropped.
+Finished jobs are kept, the newest ``keep`` of them plus at most ``keep`` pinned ones; older ones
+are dropped.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class JobManager:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="quotasim-run")
         self._lock = threading.Lock()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
-        self._pinned: set[str] = set()
+        self._pinned: OrderedDict[str, None] = OrderedDict()
         self._ids = itertools.count(1)
 
     def submit(self, scenario: Scenario) -> Job:
@@ -108,12 +109,17 @@ class JobManager:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def pin(self, job_id: str | None) -> None:
-        """Keep ``job_id`` from being dropped (a pinned run stays comparable)."""
+    def pin(self, job_id: str | None, *, replacing: str | None = None) -> None:
+        """Keep ``job_id`` from being dropped (a pinned run stays comparable); ``replacing`` is
+        the run the same tab had pinned before, which may now be dropped. At most ``keep`` runs
+        are pinned at once (across tabs); beyond that the oldest pin lapses."""
         with self._lock:
-            self._pinned.clear()
+            self._pinned.pop(replacing, None)
             if job_id is not None and job_id in self._jobs:
-                self._pinned.add(job_id)
+                self._pinned[job_id] = None
+                while len(self._pinned) > self.keep:
+                    self._pinned.popitem(last=False)
+            self._evict()
 
     def pending(self) -> int:
         with self._lock:
