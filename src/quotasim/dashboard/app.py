@@ -187,8 +187,9 @@ def _controls(scenario: Scenario) -> list:
             else "none given in the scenario"
         )
         source = html.Div(f"source: {source_text}", className="source")
-        label = html.Label(spec.label, className="field-label")
-        key = html.Code(spec.path, className="key")
+        hint = "; ".join(p for p in (state.description, f"allowed: {state.allowed}" if state.allowed else "") if p)
+        label = html.Label(spec.label, className="field-label", title=hint)
+        key = html.Code(spec.path, className="key", title=hint)
         if spec.kind == "switch":
             control = dcc.Checklist(
                 id={"type": "switch", "path": spec.path},

@@ -16,6 +16,7 @@ from typing import Any, Literal, Mapping
 
 from quotasim.errors import InputError
 from quotasim.scenario import Scenario
+from quotasim.scenario.reference import parameter_rows
 
 WHERE = "field"
 """The ``where`` of every error a field reports (errors read ``field: key 'K': MESSAGE``)."""
@@ -57,11 +58,14 @@ class FieldState:
     text: str
     source: str | None
     slider: tuple[float, float, float] | None  # (min, max, step), None for switches and the seed
+    description: str = ""  # the schema's meaning of the key
+    allowed: str = ""  # the schema's constraint, e.g. "float in [0.0, 1.0]"
 
 
 def field_states(scenario: Scenario) -> list[FieldState]:
     """The fields for ``scenario``: current values, the slider range (the scenario's ``range``
     when it has one, else the field's own, widened to hold the value) and the source."""
+    reference = {row.path: row for row in parameter_rows(scenario)}
     states = []
     for spec in FIELDS:
         value = scenario.value(spec.path)
@@ -77,7 +81,9 @@ def field_states(scenario: Scenario) -> list[FieldState]:
             elif meta is not None and meta.range is not None:
                 step = _nice_step((hi - lo) / 100)
             slider = (lo, hi, step)
-        states.append(FieldState(spec, value, format_value(value), source, slider))
+        row = reference.get(spec.path)
+        described = (row.description, row.allowed) if row is not None else ("", "")
+        states.append(FieldState(spec, value, format_value(value), source, slider, *described))
     return states
 
 
