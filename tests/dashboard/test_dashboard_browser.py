@@ -170,3 +170,18 @@ def test_two_tabs_run_at_once_and_a_long_run_can_be_cancelled(browser, server, t
     long_tab.wait_for_selector("#run-error")
     assert "cancelled" in long_tab.inner_text("#run-error")
     context.close()
+
+
+def test_picking_a_scenario_shows_its_values_and_sources_and_runs_it(page, server, tmp_path):
+    page.goto(server.url)
+    page.wait_for_selector("#field-campaign-quota_usd input[type=text]")
+    page.click("#scenario")
+    page.get_by_text("trade-open-counterfactual", exact=True).click()
+    switch = field(page, "campaign.trade_open").locator("input[type=checkbox]")
+    page.wait_for_function("e => e.checked", arg=switch.element_handle())
+    assert "trade" in page.inner_text("#scenario-description").lower()
+    run_and_wait(page)
+    assert "trade-open-counterfactual" in page.inner_text("#progress")
+    page.screenshot(path=tmp_path / "07-other-scenario.png", full_page=True)
+    cli = cli_run(tmp_path, "cli", "trade-open-counterfactual", "--no-report")
+    assert shown_summary(page) == expected(json.loads((cli / "summary.json").read_text()))
