@@ -1,8 +1,9 @@
 """The dashboard page (Dash): pick a scenario, change its main parameters, run, look, compare.
 
-Layout, left to right: the controls (scenario, one field per entry of
-:data:`quotasim.dashboard.fields.FIELDS` with its source, Run), then the results (summary panel,
-the report's plots, Pin / downloads). Runs go to a :class:`~quotasim.dashboard.jobs.JobManager`
+Layout: on the left the controls (scenario, one field per entry of
+:data:`quotasim.dashboard.fields.FIELDS` with its source); on the right a bar (Run, Cancel, Pin,
+Unpin, downloads), the progress or error line, then the results (summary panel, the report's
+plots, side by side with a pinned run). Runs go to a :class:`~quotasim.dashboard.jobs.JobManager`
 (worker threads, bounded queue); the page polls it while a run is active. Nothing here runs a
 simulation on a web-server thread.
 
@@ -32,7 +33,6 @@ from quotasim.errors import InputError
 from quotasim.outputs import figures as _figures
 from quotasim.result import Result
 from quotasim.scenario import DEFAULT_SCENARIO, Scenario, builtin_descriptions, builtin_names, load_scenario
-
 
 log = logging.getLogger(__name__)
 
