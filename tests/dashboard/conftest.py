@@ -71,3 +71,11 @@ def page(browser, tmp_path):
     pg.set_default_timeout(30_000)
     yield pg
     context.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _patient_expect():
+    """Playwright's expect() waits 5 s by default; a busy 2-core CI machine may need longer."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)

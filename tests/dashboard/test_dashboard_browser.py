@@ -12,6 +12,8 @@ import json
 import tomllib
 import zipfile
 
+from playwright.sync_api import expect
+
 from quotasim.cli.main import main
 from quotasim.dashboard.app import fmt, summary_rows
 
@@ -29,11 +31,18 @@ def set_field(page, path, text):
 
 
 def run_and_wait(page):
+    """Press Run and wait until this run's (not an earlier run's) summary and plots are shown."""
+    before = page.locator("#run-done").get_attribute("data-job") if page.locator("#run-done").count() else ""
     page.click("#run")
-    page.wait_for_selector("#progress .done")
-    page.wait_for_selector("#summary-collected_usd")
+    page.wait_for_function(
+        "prev => { const e = document.getElementById('run-done'); return e !== null && e.dataset.job !== prev; }",
+        arg=before,
+    )
+    job = page.locator("#run-done").get_attribute("data-job")
+    page.wait_for_selector(f"#summary[data-job='{job}']")
     for name in ("collection", "reviews", "fear", "punished", "kin"):
         page.wait_for_selector(f"#graph-{name} .main-svg")
+    return job
 
 
 def shown_summary(page, prefix="summary"):
@@ -117,7 +126,7 @@ def test_bad_values_show_a_message_and_nothing_runs(page, server, tmp_path):
 def test_pin_and_compare_side_by_side(page, server, tmp_path):
     page.goto(server.url)
     set_field(page, "seed", "11")
-    run_and_wait(page)
+    first_job = run_and_wait(page)
     first = shown_summary(page)
     page.click("#pin")
     set_field(page, "enforcement.kin_depth", "0")
@@ -126,10 +135,10 @@ def test_pin_and_compare_side_by_side(page, server, tmp_path):
     thumb.focus()
     thumb.press("ArrowRight")  # one slider step up from 0.5
     harshness = field(page, "enforcement.harshness").locator("input[type=text]")
-    page.wait_for_function("e => e.value !== '0.5'", arg=harshness.element_handle())
+    expect(harshness).not_to_have_value("0.5")
     assert float(harshness.input_value()) > 0.5
     run_and_wait(page)
-    page.wait_for_selector("#pinned-collected_usd")
+    page.wait_for_selector(f"#summary[data-pinned='{first_job}']")
     page.wait_for_selector("#pinned-graph-kin .main-svg")
     page.screenshot(path=tmp_path / "04-pinned-compare.png", full_page=True)
     assert shown_summary(page, "pinned") == first
@@ -178,7 +187,7 @@ def test_picking_a_scenario_shows_its_values_and_sources_and_runs_it(page, serve
     page.click("#scenario")
     page.get_by_text("trade-open-counterfactual", exact=True).click()
     switch = field(page, "campaign.trade_open").locator("input[type=checkbox]")
-    page.wait_for_function("e => e.checked", arg=switch.element_handle())
+    expect(switch).to_be_checked()  # a locator: finds the re-rendered controls
     assert "trade" in page.inner_text("#scenario-description").lower()
     run_and_wait(page)
     assert "trade-open-counterfactual" in page.inner_text("#progress")

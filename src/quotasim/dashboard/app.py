@@ -11,7 +11,10 @@ Stable element ids the tests (and anyone scripting the page) rely on: ``scenario
 ``progress``, ``run-message``, ``pin``, ``unpin``, ``download-zip-btn``, ``download-toml-btn``;
 each field sits in ``field-<path with dots as dashes>`` with its ``input`` and a ``.field-error``;
 summary values are ``summary-<key>`` (nested keys joined by ``-``) with the exact JSON value in
-``data-value``; the pinned run's are ``pinned-<key>``; plots are ``graph-<name>``.
+``data-value``; the pinned run's are ``pinned-<key>``; plots are ``graph-<name>`` (the pinned
+run's ``pinned-graph-<name>``). ``run-done`` and the ``summary`` table carry the run's id in
+``data-job`` (and ``summary`` the pinned run's in ``data-pinned``), so a script can tell one run's
+results from the next.
 """
 
 from __future__ import annotations
@@ -339,7 +342,12 @@ def _summary_panel(current: Job, pinned: Job | None) -> html.Div:
     return html.Div(
         [
             html.H2("Summary"),
-            html.Table([html.Thead(html.Tr(head)), html.Tbody(rows)], className="summary", id="summary"),
+            html.Table(
+                [html.Thead(html.Tr(head)), html.Tbody(rows)],
+                className="summary",
+                id="summary",
+                **{"data-job": current.id, "data-pinned": pinned.id if pinned else ""},
+            ),
         ],
         className="panel",
     )
@@ -501,7 +509,8 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
             return [html.Div(label, className="status"), bar], False, no_update, True, False
         if job.state == FAILED:
             return html.Div(job.error, className="error", id="run-error"), True, no_update, False, True
-        return html.Div(f"done: {_run_title(job)}", className="status done"), True, job.id, False, True
+        done = html.Div(f"done: {_run_title(job)}", className="status done", id="run-done", **{"data-job": job.id})
+        return done, True, job.id, False, True
 
     @app.callback(
         Output("cancel", "disabled", allow_duplicate=True),
