@@ -122,6 +122,10 @@ def test_bad_values_show_a_message_and_nothing_runs(page, server, tmp_path):
     seed_error.wait_for(state="hidden")
     run_and_wait(page)
 
+    page.click("#reset")  # back to the scenario's own values
+    expect(field(page, "campaign.quota_usd").locator("input[type=text]")).to_have_value("1000.0")
+    expect(field(page, "seed").locator("input[type=text]")).to_have_value("20201012")
+
 
 def test_pin_and_compare_side_by_side(page, server, tmp_path):
     page.goto(server.url)

@@ -7,7 +7,7 @@ plots, side by side with a pinned run). Runs go to a :class:`~quotasim.dashboard
 (worker threads, bounded queue); the page polls it while a run is active. Nothing here runs a
 simulation on a web-server thread.
 
-Stable element ids the tests (and anyone scripting the page) rely on: ``scenario``, ``run``, ``cancel``,
+Stable element ids the tests (and anyone scripting the page) rely on: ``scenario``, ``reset``, ``run``, ``cancel``,
 ``progress``, ``run-message``, ``pin``, ``unpin``, ``download-zip-btn``, ``download-toml-btn``;
 each field sits in ``field-<path with dots as dashes>`` with its ``input`` and a ``.field-error``;
 summary values are ``summary-<key>`` (nested keys joined by ``-``) with the exact JSON value in
@@ -140,6 +140,7 @@ def _layout() -> html.Div:
                             ),
                             html.P(id="scenario-description", className="description"),
                             html.Div(id="controls"),
+                            html.Button("Reset to the scenario's values", id="reset", className="reset"),
                         ],
                     ),
                     html.Main(
@@ -411,8 +412,9 @@ def _callbacks(app: Dash, manager: JobManager) -> None:
         Output("controls", "children"),
         Output("scenario-description", "children"),
         Input("scenario", "value"),
+        Input("reset", "n_clicks"),
     )
-    def show_scenario(name):
+    def show_scenario(name, _reset):
         try:
             scenario = base_scenario(name)
         except InputError as exc:
