@@ -28,6 +28,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import plotly.graph_objects as go
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from quotasim.dashboard.fields import FIELDS, FIELDS_BY_PATH, apply_fields, check_field, field_states, format_value
@@ -361,13 +363,64 @@ def _graph(prefix: str, name: str, fig: Any) -> Any:
     return dcc.Graph(id=f"{prefix}{name}", figure=fig, config={"displaylogo": False}, className="graph")
 
 
+def y_extent(fig: go.Figure, axis: str = "y") -> tuple[float, float] | None:
+    """(lowest, highest) value a figure draws on one y axis ("y", "y2", …), stacked traces
+    (``stackgroup``, or bars with ``barmode="stack"``) summed per x; None when it draws nothing."""
+    stacked_bars = fig.layout.barmode == "stack"
+    lows, highs, stacks = [], [], {}
+    for trace in fig.data:
+        if (getattr(trace, "yaxis", None) or "y") != axis or trace.y is None or len(trace.y) == 0:
+            continue
+        ys = np.asarray([np.nan if y is None else y for y in trace.y], dtype=float)
+        if not np.isfinite(ys).any():
+            continue
+        group = getattr(trace, "stackgroup", None) or ("bars" if stacked_bars and trace.type == "bar" else None)
+        if group is None:
+            lows.append(np.nanmin(ys))
+            highs.append(np.nanmax(ys))
+        else:
+            xs = tuple(str(x) for x in trace.x) if trace.x is not None else tuple(range(len(ys)))
+            total = stacks.setdefault((group, xs), np.zeros(len(ys)))
+            total += np.where(np.isnan(ys), 0.0, ys)
+    for total in stacks.values():
+        lows.append(total.min())
+        highs.append(total.max())
+    if not highs:
+        return None
+    return float(min(lows)), float(max(highs))
+
+
+def shared_y(a: go.Figure, b: go.Figure) -> tuple[go.Figure, go.Figure]:
+    """Copies of two figures of the same kind with the same range on each y axis, so heights can be
+    compared side by side; an axis with a fixed range or hidden is left alone."""
+    a, b = go.Figure(a), go.Figure(b)
+    keys = sorted(k for k in a.to_plotly_json()["layout"] if k.startswith("yaxis")) or ["yaxis"]
+    for key in keys:
+        axis = a.layout[key]
+        if axis.range is not None or axis.visible is False:
+            continue
+        trace_axis = "y" + key.removeprefix("yaxis")  # layout "yaxis2" is trace axis "y2"
+        extents = [e for e in (y_extent(a, trace_axis), y_extent(b, trace_axis)) if e]
+        if not extents:
+            continue
+        lo, hi = min(0.0, *(e[0] for e in extents)), max(e[1] for e in extents)
+        if hi <= lo:
+            continue
+        rng = [lo, hi + 0.05 * (hi - lo)]
+        a.layout[key].range, b.layout[key].range = rng, rng
+    return a, b
+
+
 def _plots(current: Job, pinned: Job | None) -> html.Div:
     rows = []
     for name, title in PLOTS:
         cols: list = []
         if pinned:
-            cols.append(html.Div([html.H4(f"pinned: {_run_title(pinned)}"), _graph("pinned-graph-", name, pinned.extra["figures"][name])], className="plot-col"))
-            cols.append(html.Div([html.H4(f"this run: {_run_title(current)}"), _graph("graph-", name, current.extra["figures"][name])], className="plot-col"))
+            before, now = pinned.extra["figures"][name], current.extra["figures"][name]
+            if isinstance(before, go.Figure) and isinstance(now, go.Figure):
+                before, now = shared_y(before, now)
+            cols.append(html.Div([html.H4(f"pinned: {_run_title(pinned)}"), _graph("pinned-graph-", name, before)], className="plot-col"))
+            cols.append(html.Div([html.H4(f"this run: {_run_title(current)}"), _graph("graph-", name, now)], className="plot-col"))
         else:
             cols.append(html.Div(_graph("graph-", name, current.extra["figures"][name]), className="plot-col"))
         rows.append(html.Div(html.Div(cols, className="plot-row"), className="panel plot", title=title))
