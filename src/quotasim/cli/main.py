@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from quotasim.cli import run as run_cmd
 from quotasim.cli import scenarios as scenarios_cmd
+from quotasim.cli import serve as serve_cmd
 from quotasim.cli.console import err
 from quotasim.errors import InputError
 
@@ -29,6 +30,7 @@ app.command("run")(run_cmd.run)
 app.command("scenarios")(scenarios_cmd.scenarios)
 app.command("show")(scenarios_cmd.show)
 app.command("validate")(scenarios_cmd.validate)
+app.command("serve")(serve_cmd.serve)
 
 
 def main(argv: list[str] | None = None) -> int:
