@@ -20,22 +20,22 @@ class _Section(BaseModel):
 class Grid(_Section):
     """The torus lattice."""
 
-    width: int = Field(40, ge=3, le=4096)
-    height: int = Field(40, ge=3, le=4096)
+    width: int = Field(40, ge=3, le=4096, description="cells across the torus")
+    height: int = Field(40, ge=3, le=4096, description="cells down the torus")
 
 
 class Citizens(_Section):
     """The general population ("agents" in the paper)."""
 
-    density: float = Field(0.7, ge=0.0, le=1.0)
-    vision: int = Field(7, ge=1, le=100)
+    density: float = Field(0.7, ge=0.0, le=1.0, description="share of the cells holding a citizen")
+    vision: int = Field(7, ge=1, le=100, description="radius within which a citizen counts cops and actives and moves")
 
 
 class Cops(_Section):
     """The forces of the central authority."""
 
-    density: float = Field(0.074, ge=0.0, le=1.0)
-    vision: int = Field(7, ge=1, le=100)
+    density: float = Field(0.074, ge=0.0, le=1.0, description="share of the cells holding a cop")
+    vision: int = Field(7, ge=1, le=100, description="radius within which a cop arrests and moves")
 
 
 class ScheduleChange(_Section):
@@ -46,17 +46,17 @@ class ScheduleChange(_Section):
     ``at + over``), as in the paper's legitimacy and cop-reduction experiments.
     """
 
-    key: Literal["legitimacy", "cops.density"]
-    at: int = Field(ge=1)
-    to: float = Field(ge=0.0, le=1.0)
-    over: int = Field(0, ge=0)
+    key: Literal["legitimacy", "cops.density"] = Field(description="what changes")
+    at: int = Field(ge=1, description="step from which the change applies")
+    to: float = Field(ge=0.0, le=1.0, description="value reached")
+    over: int = Field(0, ge=0, description="steps over which the value moves linearly to `to` (0: at once)")
 
 
 class Outbursts(_Section):
     """How outbursts are counted in the summary: a maximal run of steps with more than
     ``threshold_share`` of the citizens active."""
 
-    threshold_share: float = Field(0.02, gt=0.0, lt=1.0)
+    threshold_share: float = Field(0.02, gt=0.0, lt=1.0, description="share of citizens active that makes an outburst")
 
 
 class CivilViolenceScenario(_Section):
@@ -66,18 +66,18 @@ class CivilViolenceScenario(_Section):
     name: str = Field("unnamed", min_length=1, max_length=200)
     description: str = ""
     seed: int = Field(0, ge=0, le=2**63 - 1)
-    variant: Literal["mesa", "epstein2002"] = "mesa"
-    steps: int = Field(200, ge=1, le=1_000_000)
+    variant: Literal["mesa", "epstein2002"] = Field("mesa", description="the rules: Mesa 3.3's example or the paper's (docs/civil_violence.md)")
+    steps: int = Field(200, ge=1, le=1_000_000, description="steps to run")
     grid: Grid = Grid()
     citizens: Citizens = Citizens()
     cops: Cops = Cops()
-    legitimacy: float = Field(0.8, ge=0.0, le=1.0)
-    max_jail_term: int = Field(1000, ge=0, le=1_000_000)
-    threshold: float = Field(0.1, ge=-1.0, le=1.0)
-    arrest_constant: float = Field(2.3, ge=0.0, le=100.0)
-    movement: bool = True
-    schedule: list[ScheduleChange] = Field(default_factory=list, max_length=10_000)
-    snapshot_steps: list[int] = Field(default_factory=list, max_length=20)
+    legitimacy: float = Field(0.8, ge=0.0, le=1.0, description="L: grievance = hardship x (1 - L)")
+    max_jail_term: int = Field(1000, ge=0, le=1_000_000, description="J_max: jail terms are drawn up to it (inclusive in mesa, exclusive in epstein2002)")
+    threshold: float = Field(0.1, ge=-1.0, le=1.0, description="T: active when grievance - risk aversion x P > T")
+    arrest_constant: float = Field(2.3, ge=0.0, le=100.0, description="k: P = 1 - exp(-k f(C/A))")
+    movement: bool = Field(True, description="agents move to a random empty cell in vision each turn")
+    schedule: list[ScheduleChange] = Field(default_factory=list, max_length=10_000, description="changes of legitimacy or cop density during the run")
+    snapshot_steps: list[int] = Field(default_factory=list, max_length=20, description="steps at which the report pictures the grid (default: 0, 1/4, 1/2, 3/4, end)")
     outbursts: Outbursts = Outbursts()
 
     @model_validator(mode="after")
