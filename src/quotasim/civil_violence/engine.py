@@ -15,8 +15,8 @@ from quotasim.civil_violence.variants import RATIO_ROUNDING, VARIANTS, Variant
 from quotasim.memory import check_fits
 from quotasim.result import Result
 
-BYTES_PER_CELL = 8 * 8
-BYTES_PER_AGENT = 5 * 8 + 1
+BYTES_PER_CELL = 8 * 8  # per padded cell: weights, agent ids, canonical index, ghosts, cell list
+BYTES_PER_AGENT = 5 * 8 + 1  # per cell, as an upper bound on agents: position, attributes, term, order
 
 
 def schedules(config) -> tuple[np.ndarray, np.ndarray | None]:
@@ -55,8 +55,11 @@ def run_civil_violence(
     if cop_density is not None:
         cop_targets = np.rint(cop_density * n_cells).astype(np.int64)
         max_cops = int(cop_targets.max())  # reserve cops for a schedule that raises the count
+    pad = max(cfg.citizens.vision, cfg.cops.vision)
+    padded_cells = (cfg.grid.width + 2 * pad) * (cfg.grid.height + 2 * pad)
+    snapshots = len(cfg.snapshot_steps) or 5
     check_fits(
-        n_cells * BYTES_PER_CELL + n_cells * BYTES_PER_AGENT + (cfg.steps + 1) * 64,
+        padded_cells * BYTES_PER_CELL + n_cells * (BYTES_PER_AGENT + snapshots) + (cfg.steps + 1) * 64,
         what="civil-violence grid",
         where=scenario.origin,
     )
@@ -68,7 +71,7 @@ def run_civil_violence(
         citizen_density=cfg.citizens.density,
         cop_density=cfg.cops.density,
         max_cops=max_cops,
-        pad=max(cfg.citizens.vision, cfg.cops.vision),
+        pad=pad,
         rng=rng,
     )
     series, snapshots = simulate_state(st, cfg, var, legit, cop_targets, progress=progress)
