@@ -12,8 +12,11 @@ import sys
 import typer
 from rich.markup import escape
 
+from quotasim.cli import compare as compare_cmd
 from quotasim.cli import run as run_cmd
 from quotasim.cli import scenarios as scenarios_cmd
+from quotasim.cli import sensitivity as sensitivity_cmd
+from quotasim.cli import sweep as sweep_cmd
 from quotasim.cli.console import err
 from quotasim.errors import InputError
 
@@ -29,6 +32,9 @@ app.command("run")(run_cmd.run)
 app.command("scenarios")(scenarios_cmd.scenarios)
 app.command("show")(scenarios_cmd.show)
 app.command("validate")(scenarios_cmd.validate)
+app.command("sweep")(sweep_cmd.sweep)
+app.command("sensitivity")(sensitivity_cmd.sensitivity)
+app.command("compare")(compare_cmd.compare)
 
 
 def main(argv: list[str] | None = None) -> int:
