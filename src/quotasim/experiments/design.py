@@ -119,7 +119,7 @@ def nearest_power_of_two(n: int) -> int:
         return 1
     lower = 1 << (n.bit_length() - 1)
     upper = lower << 1
-    return lower if n - lower <= upper - n else upper
+    return lower if n - lower < upper - n else upper
 
 
 def _check_samples(n: int, *, minimum: int = 1) -> None:

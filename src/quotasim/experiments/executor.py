@@ -232,7 +232,7 @@ class DaskExecutor(Executor):
             first.append(client.submit(run_batch, remote_target, batch, save_daily, pure=False))
             if len(first) >= in_flight:
                 break
-        ac = as_completed(first)
+        ac = as_completed(first, loop=client.loop)
         try:
             for fut in ac:
                 records = fut.result()
