@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     what they carry (``format_message``, ``exit_code``) rather than by class.
     """
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)  # typer.Exit(n) comes back as n here
     except InputError as exc:
         _one_line(str(exc))
         return 2
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             "(set QUOTASIM_DEBUG=1 for the traceback)"
         )
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def _one_line(message: str) -> None:
