@@ -51,6 +51,9 @@ def write_run(result: Result, out_dir: Path, *, report: bool = True) -> Path:
         (staging / "scenario.toml").write_text(result.scenario.to_toml(), "utf-8")
         if report:
             (staging / "report.html").write_text(render_report(result), "utf-8")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; give it the usual mode
         if out_dir.exists():
             out_dir.rmdir()
         os.replace(staging, out_dir)

@@ -12,8 +12,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Share = Field(ge=0.0, le=1.0)
-
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
@@ -22,17 +20,17 @@ class _Section(BaseModel):
 class Campaign(_Section):
     """S1, S2, S10: the central order and its calendar."""
 
-    start_date: dt.date = dt.date(2020, 10, 12)
-    duration_days: int = Field(80, ge=1, le=3650)
-    review_day: int = Field(55, ge=1, le=3650)
-    quota_usd: float = Field(1000.0, ge=0.0, le=1e9)
-    by_any_means: float = Field(0.3, ge=0.0, le=1.0)
-    trade_open: bool = False
-    count: int = Field(1, ge=1, le=50)
-    gap_days: int = Field(0, ge=0, le=3650)
-    ratchet: float = Field(0.0, ge=0.0, le=2.0)
-    quota_growth: float = Field(1.0, ge=0.0, le=100.0)
-    after_quota_effort: float = Field(0.3, ge=0.0, le=1.0)
+    start_date: dt.date = Field(dt.date(2020, 10, 12), description="first day of the first campaign")
+    duration_days: int = Field(80, ge=1, le=3650, description="length of each campaign in days (the '80-day battle')")
+    review_day: int = Field(55, ge=1, le=3650, description="day of each campaign (1-based) on which the party committee reviews the officials")
+    quota_usd: float = Field(1000.0, ge=0.0, le=1e9, description="foreign currency each official must deliver by the review (USD)")
+    by_any_means: float = Field(0.3, ge=0.0, le=1.0, description="share of a household's holdings (at the campaign start) that officials may take from it")
+    trade_open: bool = Field(False, description="whether the trade channel is open (false: trade suspended, as under COVID-19)")
+    count: int = Field(1, ge=1, le=50, description="number of campaigns run in sequence")
+    gap_days: int = Field(0, ge=0, le=3650, description="days between two campaigns")
+    ratchet: float = Field(0.0, ge=0.0, le=2.0, description="Weitzman ratchet: next quota = quota + ratchet x (delivered - quota) where delivered exceeds quota")
+    quota_growth: float = Field(1.0, ge=0.0, le=100.0, description="factor applied to every official's quota from one campaign to the next")
+    after_quota_effort: float = Field(0.3, ge=0.0, le=1.0, description="share of effort kept once the quota is met")
 
     @model_validator(mode="after")
     def _review_within_campaign(self) -> Campaign:
@@ -47,23 +45,23 @@ class Campaign(_Section):
 class Trade(_Section):
     """S1/S10: the trade channel, open only when ``campaign.trade_open``."""
 
-    usd_per_day: float = Field(25.0, ge=0.0, le=1e7)
+    usd_per_day: float = Field(25.0, ge=0.0, le=1e7, description="USD a trade official earns per day at full effort through trade, when open")
 
 
 class Officials(_Section):
     """The officials ordered to deliver the quota, and their bureaus."""
 
-    count: int = Field(200, ge=1, le=10_000_000)
-    bureaus: int = Field(8, ge=1, le=1_000_000)
-    savings_median_usd: float = Field(600.0, ge=0.0, le=1e9)
-    savings_sigma: float = Field(1.0, ge=0.0, le=5.0)
-    wage_usd_per_month: float = Field(2.0, ge=0.0, le=1e6)
-    skill_sigma: float = Field(0.5, ge=0.0, le=5.0)
-    loyalty_mean: float = Field(0.6, gt=0.0, lt=1.0)
-    loyalty_concentration: float = Field(6.0, gt=0.0, le=1e6)
-    risk_aversion_low: float = Field(0.0, ge=0.0, le=1.0)
-    risk_aversion_high: float = Field(1.0, ge=0.0, le=1.0)
-    hardship_max: float = Field(0.6, ge=0.0, le=1.0)
+    count: int = Field(200, ge=1, le=10_000_000, description="number of officials ordered to deliver the quota")
+    bureaus: int = Field(8, ge=1, le=1_000_000, description="number of bureaus (each with its party committee); fear spreads at once within a bureau")
+    savings_median_usd: float = Field(600.0, ge=0.0, le=1e9, description="median of officials' savings (log-normal)")
+    savings_sigma: float = Field(1.0, ge=0.0, le=5.0, description="log-normal sigma of officials' savings")
+    wage_usd_per_month: float = Field(2.0, ge=0.0, le=1e6, description="official state wage, paid into savings")
+    skill_sigma: float = Field(0.5, ge=0.0, le=5.0, description="log-normal sigma of officials' earning skill (median 1)")
+    loyalty_mean: float = Field(0.6, gt=0.0, lt=1.0, description="mean loyalty (Beta distribution); loyalty plays Epstein's legitimacy")
+    loyalty_concentration: float = Field(6.0, gt=0.0, le=1e6, description="concentration (a + b) of the Beta distribution of loyalty")
+    risk_aversion_low: float = Field(0.1, ge=0.0, le=1.0, description="lower bound of officials' risk aversion (uniform)")
+    risk_aversion_high: float = Field(1.0, ge=0.0, le=1.0, description="upper bound of officials' risk aversion (uniform)")
+    hardship_max: float = Field(0.3, ge=0.0, le=1.0, description="hardship before the campaign is uniform on [0, hardship_max]")
 
     @model_validator(mode="after")
     def _ordered(self) -> Officials:
@@ -79,99 +77,101 @@ class Officials(_Section):
 class Locality(_Section):
     """S3: a place officials live in or are dispatched to, with its households."""
 
-    name: str = Field(min_length=1, max_length=200)
-    kind: Literal["plains", "fishing_base", "city", "inland", "border"] = "plains"
-    households: int = Field(ge=0, le=100_000_000)
-    persons_per_household: float = Field(4.0, ge=1.0, le=20.0)
-    holdings_median_usd: float = Field(ge=0.0, le=1e9)
-    holdings_sigma: float = Field(1.2, ge=0.0, le=5.0)
-    opportunity_usd_per_day: float = Field(ge=0.0, le=1e7)
-    dispatch_weight: float = Field(0.0, ge=0.0, le=1e6)
-    home_weight: float = Field(0.0, ge=0.0, le=1e6)
+    name: str = Field(min_length=1, max_length=200, description="name of the locality")
+    kind: Literal["plains", "fishing_base", "city", "inland", "border"] = Field("plains", description="kind of place: plains, fishing_base, city, inland or border")
+    households: int = Field(ge=0, le=100_000_000, description="number of households living there")
+    persons_per_household: float = Field(4.0, ge=1.0, le=20.0, description="mean persons per household (1 + Poisson)")
+    holdings_median_usd: float = Field(ge=0.0, le=1e9, description="median foreign-currency holdings of a household (log-normal, heavy-tailed)")
+    holdings_sigma: float = Field(1.2, ge=0.0, le=5.0, description="log-normal sigma of household holdings")
+    opportunity_usd_per_day: float = Field(ge=0.0, le=1e7, description="USD an official can raise there per day at full effort, before crowding")
+    dispatch_weight: float = Field(0.0, ge=0.0, le=1e6, description="relative share of officials dispatched there (0: none)")
+    home_weight: float = Field(0.0, ge=0.0, le=1e6, description="relative share of officials living there with their families (0: none)")
 
 
 class Dispatch(_Section):
     """S3/S4: how officials earn where they are sent."""
 
-    households_per_day: int = Field(4, ge=1, le=1000)
-    crowding: float = Field(0.02, ge=0.0, le=100.0)
+    households_per_day: int = Field(4, ge=1, le=1000, description="households an official presses per day")
+    crowding: float = Field(0.01, ge=0.0, le=100.0, description="loss of earning chance per other official working the same locality")
 
 
 class Effort(_Section):
     """S4: daily effort and shirking."""
 
-    base: float = Field(0.3, ge=0.0, le=1.0)
-    loyalty_weight: float = Field(0.4, ge=0.0, le=10.0)
-    fear_weight: float = Field(0.5, ge=0.0, le=10.0)
-    cost_weight: float = Field(0.4, ge=0.0, le=10.0)
-    shirk_threshold: float = Field(0.25, ge=0.0, le=1.0)
+    base: float = Field(0.3, ge=0.0, le=1.0, description="effort of an official with no loyalty, fear or grievance")
+    loyalty_weight: float = Field(0.4, ge=0.0, le=10.0, description="effort added per unit of loyalty")
+    fear_weight: float = Field(0.5, ge=0.0, le=10.0, description="effort added per unit of fear")
+    cost_weight: float = Field(0.4, ge=0.0, le=10.0, description="effort lost per unit of grievance")
+    shirk_threshold: float = Field(0.25, ge=0.0, le=1.0, description="an official shirks (stays at a relative's home) when grievance - fear exceeds this")
 
 
 class TopUp(_Section):
     """S4: paying the shortfall from one's own savings before the review."""
 
-    window_days: int = Field(10, ge=0, le=3650)
-    propensity: float = Field(0.15, ge=0.0, le=1.0)
-    fear_weight: float = Field(0.5, ge=0.0, le=10.0)
-    reserve_share: float = Field(0.1, ge=0.0, le=1.0)
+    window_days: int = Field(10, ge=0, le=3650, description="days before the review in which officials pay from their own savings")
+    threshold: float = Field(0.75, ge=0.0, le=10.0, description="officials pay from savings only when loyalty + fear_weight x fear exceeds this")
+    propensity: float = Field(0.15, ge=0.0, le=1.0, description="share of the remaining shortfall paid from savings per day in the window")
+    fear_weight: float = Field(0.5, ge=0.0, le=10.0, description="weight of fear in the decision to pay from savings")
+    reserve_share: float = Field(0.1, ge=0.0, le=1.0, description="share of savings (at the campaign start) an official never pays in")
 
 
 class Attitude(_Section):
     """S5: Epstein's rule for open complaint, and informants."""
 
-    threshold: float = Field(0.1, ge=-1.0, le=1.0)
-    arrest_constant: float = Field(2.3, ge=0.0, le=100.0)
-    burden_weight: float = Field(0.6, ge=0.0, le=10.0)
-    informant_coverage: float = Field(0.5, ge=0.0, le=1.0)
+    threshold: float = Field(0.1, ge=-1.0, le=1.0, description="Epstein's threshold T: complain openly when grievance - risk x P > T")
+    arrest_constant: float = Field(2.3, ge=0.0, le=100.0, description="Epstein's k in P = 1 - exp(-k x (informant_coverage + fear))")
+    burden_weight: float = Field(0.4, ge=0.0, le=10.0, description="how much the burden (behind schedule, own money spent) adds to hardship")
+    penalty_weight: float = Field(1.0, ge=0.0, le=10.0, description="how much the known punishment (harshness, kin depth) raises the felt cost of arrest")
+    informant_coverage: float = Field(0.5, ge=0.0, le=1.0, description="probability an open complaint is reported; also the base of the perceived arrest risk")
 
 
 class Patronage(_Section):
     """S8: relatives placed in foreign-currency jobs, and "living well" rumours."""
 
-    initial_job_share: float = Field(0.2, ge=0.0, le=1.0)
-    placement_rate: float = Field(0.005, ge=0.0, le=1.0)
-    job_usd_per_day: float = Field(3.0, ge=0.0, le=1e6)
-    kickback_share: float = Field(0.3, ge=0.0, le=1.0)
-    visibility_per_job: float = Field(0.15, ge=0.0, le=10.0)
+    initial_job_share: float = Field(0.2, ge=0.0, le=1.0, description="share of close relatives (tiers 1-2) already in foreign-currency jobs the official arranged")
+    placement_rate: float = Field(0.005, ge=0.0, le=1.0, description="probability per day that an official places one more relative in a job")
+    job_usd_per_day: float = Field(3.0, ge=0.0, le=1e6, description="pay of a relative's foreign-currency job per day")
+    kickback_share: float = Field(0.3, ge=0.0, le=1.0, description="share of that pay passed to the official's quota")
+    visibility_per_job: float = Field(0.15, ge=0.0, le=10.0, description="suspicion ('living well') per relative in such a job")
 
 
 class Review(_Section):
     """S6: the bureau party committee's review: commended / criticised / referred."""
 
-    shortfall_weight: float = Field(0.5, ge=0.0, le=10.0)
-    attitude_weight: float = Field(0.8, ge=0.0, le=10.0)
-    visibility_weight: float = Field(0.3, ge=0.0, le=10.0)
-    referral_threshold: float = Field(1.0, gt=0.0, le=100.0)
+    shortfall_weight: float = Field(0.5, ge=0.0, le=10.0, description="weight of the shortfall share in the political score")
+    attitude_weight: float = Field(0.8, ge=0.0, le=10.0, description="weight of reported indignation in the political score")
+    visibility_weight: float = Field(0.3, ge=0.0, le=10.0, description="weight of visibility in the political score")
+    referral_threshold: float = Field(1.0, gt=0.0, le=100.0, description="political score at or above which an official is referred to the security service")
 
 
 class Enforcement(_Section):
     """S7: the security service."""
 
-    kin_depth: int = Field(2, ge=0, le=3)
-    case_capacity_per_day: int = Field(2, ge=0, le=10_000_000)
-    harshness: float = Field(0.5, ge=0.0, le=1.0)
-    seizure_share: float = Field(0.8, ge=0.0, le=1.0)
-    kin_exile_probability: float = Field(0.2, ge=0.0, le=1.0)
-    job_loss_probability: float = Field(0.9, ge=0.0, le=1.0)
+    kin_depth: int = Field(2, ge=0, le=3, description="relatives investigated: 0 none, 1 immediate family, 2 parents and siblings, 3 three generations")
+    case_capacity_per_day: int = Field(2, ge=0, le=10_000_000, description="cases the security service can open per day")
+    harshness: float = Field(0.5, ge=0.0, le=1.0, description="probability a case ends in exile of the official's household")
+    seizure_share: float = Field(0.8, ge=0.0, le=1.0, description="share of the official's savings seized in the home search")
+    kin_exile_probability: float = Field(0.2, ge=0.0, le=1.0, description="probability each investigated relative household (tier 2+) is exiled with him")
+    job_loss_probability: float = Field(0.9, ge=0.0, le=1.0, description="probability an investigated relative loses a foreign-currency job")
 
 
 class Kin(_Section):
     """S7/S8: the kin network of each official, in tiers 1–3 of households."""
 
-    tier2_households: float = Field(2.0, ge=0.0, le=50.0)
-    tier3_households: float = Field(4.0, ge=0.0, le=100.0)
-    home_share: float = Field(0.6, ge=0.0, le=1.0)
+    tier2_households: float = Field(2.0, ge=0.0, le=50.0, description="mean number of tier-2 relative households (Poisson)")
+    tier3_households: float = Field(4.0, ge=0.0, le=100.0, description="mean number of tier-3 relative households (Poisson)")
+    home_share: float = Field(0.6, ge=0.0, le=1.0, description="probability a relative household lives in the official's home locality (else anywhere)")
 
 
 class Deterrence(_Section):
     """S9: fear, its spread by rumour, and its decay."""
 
-    initial_fear: float = Field(0.2, ge=0.0, le=1.0)
-    same_bureau_shock: float = Field(0.3, ge=0.0, le=1.0)
-    rumour_reach: float = Field(0.2, ge=0.0, le=1.0)
-    decay_per_day: float = Field(0.02, ge=0.0, le=1.0)
-    kin_weight: float = Field(1.0, ge=0.0, le=10.0)
-    exile_weight: float = Field(1.0, ge=0.0, le=10.0)
+    baseline_fear: float = Field(0.2, ge=0.0, le=1.0, description="standing fear of the regime; fear starts here and decays back to it")
+    same_bureau_shock: float = Field(0.3, ge=0.0, le=1.0, description="fear shock per unit of case severity in the punished official's bureau")
+    rumour_reach: float = Field(0.2, ge=0.0, le=1.0, description="share of the shock other bureaus feel, through rumour")
+    decay_per_day: float = Field(0.02, ge=0.0, le=1.0, description="share of the excess fear that fades per day")
+    kin_weight: float = Field(1.0, ge=0.0, le=10.0, description="severity added by the relatives punished in a case (saturating)")
+    exile_weight: float = Field(1.0, ge=0.0, le=10.0, description="severity added when a case ends in exile")
 
 
 def _default_localities() -> list[Locality]:
@@ -181,14 +181,14 @@ def _default_localities() -> list[Locality]:
 class CampaignScenario(_Section):
     """A whole campaign scenario: what one ``simulate`` call runs."""
 
-    model: Literal["campaign"] = "campaign"
-    name: str = Field("unnamed", min_length=1, max_length=200)
-    description: str = ""
-    seed: int = Field(0, ge=0, le=2**63 - 1)
+    model: Literal["campaign"] = Field("campaign", description="which model: campaign")
+    name: str = Field("unnamed", min_length=1, max_length=200, description="name of the scenario")
+    description: str = Field("", description="one line describing the scenario")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="random seed of the run (a whole number); --seed overrides it")
     campaign: Campaign = Campaign()
     trade: Trade = Trade()
     officials: Officials = Officials()
-    localities: list[Locality] = Field(min_length=1, max_length=100_000)
+    localities: list[Locality] = Field(min_length=1, max_length=100_000, description="the places: one [[localities]] table each")
     dispatch: Dispatch = Dispatch()
     effort: Effort = Effort()
     topup: TopUp = TopUp()

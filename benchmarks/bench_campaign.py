@@ -1,0 +1,98 @@
+"""Speed and size of the campaign model: default, 10x and national scale.
+
+Run:  uv run python benchmarks/bench_campaign.py [--scales default,10x,national] [--repeat 3]
+
+Each scale runs in a fresh subprocess (so peak memory is that run's own), builds the scenario by
+scaling the default one, and reports wall time (median of --repeat runs, after one warm-up run
+of the default scenario in the same process), agent-days per second (agents = officials +
+households, days = simulated days), peak resident memory, and the time per agent-day as a ratio
+to the default scenario's measured in the same process (absolute times drift on shared machines;
+the ratio is what to compare across machines).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+SCALES = {
+    # name: (officials factor, households factor)
+    "default": (1, 1),
+    "10x": (10, 10),
+    # About 50,000 officials, 6.5 million households, 26 million persons.
+    "national": (250, 6_500_000 / 16_200),
+}
+
+
+def scaled(factor_officials: float, factor_households: float):
+    from quotasim import load_scenario
+
+    base = load_scenario("dprk-2020-80-day-battle")
+    c = base.config
+    values = {
+        "officials.count": int(round(c.officials.count * factor_officials)),
+        "officials.bureaus": int(round(c.officials.bureaus * factor_officials)),
+        "enforcement.case_capacity_per_day": int(round(c.enforcement.case_capacity_per_day * factor_officials)),
+    }
+    for i, loc in enumerate(c.localities):
+        values[f"localities.{i}.households"] = int(round(loc.households * factor_households))
+    return base.with_values(values, where="benchmark")
+
+
+def measure(name: str, repeat: int) -> dict:
+    from quotasim import simulate
+
+    default = scaled(1, 1)
+    simulate(default, seed=0)  # warm-up: imports, caches
+    t0 = time.perf_counter()
+    simulate(default, seed=0)
+    base_time = time.perf_counter() - t0
+    scenario = scaled(*SCALES[name])
+    times = []
+    for r in range(repeat):
+        t0 = time.perf_counter()
+        result = simulate(scenario, seed=r)
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    wall = times[len(times) // 2]
+    s = result.summary
+    agents = s["officials"] + s["households"]
+    base_agents = default.config.officials.count + sum(l.households for l in default.config.localities)
+    days = s["days"]
+    return {
+        "scale": name,
+        "officials": s["officials"],
+        "households": s["households"],
+        "persons": s["persons"],
+        "days": days,
+        "wall_s": wall,
+        "agent_days_per_s": agents * days / wall,
+        "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
+        "time_per_agent_day_vs_default": (wall / (agents * days)) / (base_time / (base_agents * days)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="default,10x,national")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one, args.repeat)))
+        return
+    print(f"{'scale':9} {'officials':>9} {'households':>11} {'persons':>11} {'wall s':>8} {'agent-days/s':>14} {'peak GiB':>9} {'per agent-day vs default':>25}")
+    for name in args.scales.split(","):
+        repeat = 1 if name == "national" else args.repeat
+        proc = subprocess.run([sys.executable, __file__, "--one", name, "--repeat", str(repeat)], capture_output=True, text=True, check=True)
+        m = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(f"{m['scale']:9} {m['officials']:>9,} {m['households']:>11,} {m['persons']:>11,} {m['wall_s']:>8.2f} "
+              f"{m['agent_days_per_s']:>14,.0f} {m['peak_rss_gib']:>9.2f} {m['time_per_agent_day_vs_default']:>25.3f}")
+
+
+if __name__ == "__main__":
+    main()

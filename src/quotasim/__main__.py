@@ -1,0 +1,3 @@
+from quotasim.cli.main import entry
+
+entry()
