@@ -8,7 +8,8 @@ machine in under 10 minutes, and 2 worker processes are at least 1.7× faster th
 
 The scaling check runs the same Sobol design (``--scaling-samples``, default 32: 704 runs) with
 1 and then 2 local worker processes, in this process, and prints runs/s and the ratio (pool start
-included). The full run times sweep + SALib analysis with 2 workers. Outputs go to a temporary
+included), with each sweep's mean run time measured inside the workers: when that time grows
+with 2 workers, the cores are shared with other processes. The full run times sweep + SALib analysis with 2 workers. Outputs go to a temporary
 folder that is removed at the end.
 """
 
@@ -25,6 +26,7 @@ from quotasim.experiments.design import DesignOptions
 from quotasim.experiments.executor import ProcessExecutor
 from quotasim.experiments.models import ScenarioTarget
 from quotasim.experiments.sensitivity import analyze_sweep
+from quotasim.experiments.store import read_runs
 from quotasim.experiments.sweep import plan_sweep, run_sweep
 from quotasim.scenario import DEFAULT_SCENARIO, load_scenario
 
@@ -51,6 +53,11 @@ def timed_sweep(plan, workers: int, root: Path, name: str):
     wall = time.perf_counter() - t0
     if outcome.failed:
         raise SystemExit(f"{outcome.failed} runs failed in {name}")
+    in_runs = float(read_runs(out)["wall_s"].sum())
+    print(
+        f"  {name}: {workers} worker(s), {plan.n_runs} runs in {wall:.1f} s; mean run {1000 * in_runs / plan.n_runs:.1f} ms "
+        f"inside the workers; busy share {in_runs / (workers * wall):.0%}; load average {os.getloadavg()[0]:.1f}"
+    )
     return outcome, wall
 
 
@@ -63,7 +70,7 @@ def main() -> None:
     target = ScenarioTarget(load_scenario(DEFAULT_SCENARIO))
     opts = DesignOptions(second_order=True)
     root = Path(tempfile.mkdtemp(prefix="bench_sweep."))
-    print(f"machine: {os.cpu_count()} cores; scenario {DEFAULT_SCENARIO}, {len(PARAMS)} parameters, Sobol with second order")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other processes compete for the cores); scenario {DEFAULT_SCENARIO}, {len(PARAMS)} parameters, Sobol with second order")
     try:
         small = plan_sweep(target, params=PARAMS, design="sobol", samples=args.scaling_samples, options=opts)
         _, w1 = timed_sweep(small, 1, root, "one")

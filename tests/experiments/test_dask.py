@@ -86,3 +86,16 @@ def test_unreachable_scheduler_is_one_line(tmp_path, cli):
     assert code == 2
     assert "cannot reach the Dask scheduler" in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
+
+
+@pytest.mark.timeout(180)
+def test_workers_flag_starts_a_local_dask_cluster(tmp_path, cli):
+    common = ["sweep", "dprk-2020-80-day-battle", "--param", "campaign.quota_usd=500:3000", "--samples", "6", "--seed", "3"]
+    code, _, err = cli(*common, "--workers", "2", "--out", tmp_path / "dask")
+    assert code == 0, err
+    assert "local Dask cluster, 2 workers" in err
+    code, _, err = cli(*common, "--processes", "1", "--out", tmp_path / "local")
+    assert code == 0, err
+    dask_runs = read_runs(tmp_path / "dask")
+    assert (dask_runs["status"] == "ok").all() and len(dask_runs) == 6
+    assert comparable(dask_runs).equals(comparable(read_runs(tmp_path / "local")))

@@ -83,6 +83,10 @@ class Executor:
     def close(self) -> None:
         pass
 
+    def abort(self) -> None:
+        """Stop at once, dropping work in flight (default: as close)."""
+        self.close()
+
     def __enter__(self):
         return self
 
@@ -157,10 +161,19 @@ class ProcessExecutor(Executor):
                     nxt = next(it, None)
                     if nxt is not None:
                         pending.add(self._pool.submit(_pool_batch, nxt, save_daily))
+        except BaseException:  # Ctrl-C, or the consumer stopped: drop the batches in flight at once
+            self.abort()
+            raise
         finally:
-            for fut in pending:
-                fut.cancel()
             self.close()
+
+    def abort(self) -> None:
+        """Stop now: terminate the workers; batches in flight are lost (a resume runs them)."""
+        if self._pool is not None:
+            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+                proc.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def close(self) -> None:
         if self._pool is not None:

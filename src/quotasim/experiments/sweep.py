@@ -264,6 +264,7 @@ def run_sweep(
         writer.flush()
     except KeyboardInterrupt:
         interrupted = True
+        executor.abort()
         writer.flush()
         raise
     finally:
