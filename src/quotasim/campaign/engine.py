@@ -110,8 +110,12 @@ def run_campaign(scenario: Scenario, *, seed: int, progress=None) -> Result:
 
             # S1, S3: households pressed "by any means", with crowding.
             working = effort > 0
-            crowd = np.bincount(off.locality[working], minlength=len(loc.name))[off.locality]
-            want = demand(effort, off.skill, loc.opportunity_usd_per_day[off.locality], crowd, config.dispatch.crowding)
+            crowd = np.bincount(off.locality[working], minlength=len(loc.name))
+            per_100_households = 100.0 * crowd / np.maximum(np.diff(loc.household_start), 1)
+            want = demand(
+                effort, off.skill, loc.opportunity_usd_per_day[off.locality],
+                per_100_households[off.locality], config.dispatch.crowding,
+            )
             received, pressed, taken = extract_inplace(
                 want, off.locality, loc.household_start, hh.holdings, takeable,
                 config.dispatch.households_per_day, rng,
@@ -137,8 +141,10 @@ def run_campaign(scenario: Scenario, *, seed: int, progress=None) -> Result:
             if campaign_day == c.review_day:
                 r = config.review
                 vis = visibility(kin.has_job, kin.official, n, p.visibility_per_job)
+                awaiting = np.zeros(n, dtype=bool)
+                awaiting[queue] = True
                 outcome, reason, score = review(
-                    ledger.delivered, quota, indignant, vis, free,
+                    ledger.delivered, quota, indignant, vis, free & ~awaiting,
                     shortfall_weight=r.shortfall_weight, attitude_weight=r.attitude_weight,
                     visibility_weight=r.visibility_weight, referral_threshold=r.referral_threshold,
                 )
@@ -181,4 +187,4 @@ def run_campaign(scenario: Scenario, *, seed: int, progress=None) -> Result:
         rec.end_campaign(ledger, quota)
         # Ratchet (Weitzman 1980): next quota = growth x (quota + ratchet x over-delivery).
         quota = c.quota_growth * (quota + c.ratchet * np.maximum(ledger.delivered - quota, 0.0))
-    return rec.result(free, off, hh, kin)
+    return rec.result(free, off, hh, kin, awaiting_arrest=len(queue))

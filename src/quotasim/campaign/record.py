@@ -163,7 +163,7 @@ class Recorder:
         ledger.savings_end = self.pop.officials.savings.copy()
 
     # --- the result -----------------------------------------------------------------------
-    def result(self, free, off, hh, kin) -> Result:
+    def result(self, free, off, hh, kin, *, awaiting_arrest: int) -> Result:
         config, pop = self.config, self.pop
         n = len(off.bureau)
         names = np.array(pop.localities.name, dtype=object)
@@ -185,7 +185,6 @@ class Recorder:
         officials = pd.concat(frames, ignore_index=True)
         not_reviewed = np.concatenate([lg.outcome < 0 for lg in self.ledgers])
         officials.loc[not_reviewed, "outcome"] = "not_reviewed"
-        last = self.ledgers[-1]
         officials["arrested"] = np.tile(self.arrest_day >= 0, len(self.ledgers))
         officials["arrest_day"] = np.tile(self.arrest_day, len(self.ledgers))
         officials["exiled"] = np.tile(self.exiled_official, len(self.ledgers))
@@ -233,7 +232,7 @@ class Recorder:
             "referred": int((reviewed_frames["outcome"] == OUTCOMES[REFERRED]).sum()),
             "referred_for_shortfall": int((officials["referral_reason"] == "shortfall").sum()),
             "arrested": int((self.arrest_day >= 0).sum()),
-            "awaiting_arrest": int(last.outcome.size and (officials["outcome"] == "referred").sum() - (self.arrest_day >= 0).sum()),
+            "awaiting_arrest": int(awaiting_arrest),
             "exiled_persons": int(case_summary["exiled_persons"].sum()),
             "relatives_investigated": int(case_summary["relatives_investigated"].sum()),
             "relatives_lost_jobs": int(case_summary["relatives_lost_jobs"].sum()),

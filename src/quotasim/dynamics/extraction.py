@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 
-def demand(effort, skill, opportunity, crowd, crowding):
-    """USD an official tries to raise today: effort x skill x the locality's opportunity, shared
-    with the other officials there (``crowd`` officials working in the same locality)."""
-    return effort * skill * opportunity / (1.0 + crowding * np.maximum(crowd - 1, 0))
+def demand(effort, skill, opportunity, density, crowding):
+    """USD an official tries to raise today: effort x skill x the locality's opportunity, divided
+    by ``1 + crowding x density``, where ``density`` is the number of officials working the same
+    locality per 100 of its households (so crowding means the same at any scale)."""
+    return effort * skill * opportunity / (1.0 + crowding * density)
 
 
 def trade_income(effort, skill, usd_per_day, trade_open):

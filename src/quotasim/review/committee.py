@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-COMMENDED, CRITICISED, REFERRED = 0, 1, 2
+NOT_REVIEWED, COMMENDED, CRITICISED, REFERRED = -1, 0, 1, 2
 OUTCOMES = ("commended", "criticised", "referred")
 
 REASON_NONE, REASON_SHORTFALL, REASON_ATTITUDE, REASON_SUSPICION = 0, 1, 2, 3
@@ -25,13 +25,15 @@ def review(delivered, quota, indignant, visibility, reviewed, *, shortfall_weigh
             + visibility_weight x visibility;
     referred when score >= referral_threshold. The reason is "shortfall" when the shortfall term
     alone reaches the threshold, else "attitude" when indignation was reported, else "suspicion".
-    Commended: no shortfall and no reported indignation; the rest are criticised.
+    Commended: no shortfall and no reported indignation; the rest are criticised. Officials not
+    under review (arrested, or already awaiting arrest) get NOT_REVIEWED.
     """
     short = shortfall_share(delivered, quota)
     short_term = shortfall_weight * short
     score = short_term + attitude_weight * indignant + visibility_weight * visibility
     referred = reviewed & (score >= referral_threshold)
     outcome = np.where(referred, REFERRED, np.where((short == 0) & ~indignant, COMMENDED, CRITICISED))
+    outcome = np.where(reviewed, outcome, NOT_REVIEWED)
     reason = np.where(
         ~referred,
         REASON_NONE,

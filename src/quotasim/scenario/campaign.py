@@ -92,7 +92,7 @@ class Dispatch(_Section):
     """S3/S4: how officials earn where they are sent."""
 
     households_per_day: int = Field(4, ge=1, le=1000, description="households an official presses per day")
-    crowding: float = Field(0.01, ge=0.0, le=100.0, description="loss of earning chance per other official working the same locality")
+    crowding: float = Field(0.3, ge=0.0, le=100.0, description="earning chance divided by 1 + crowding x (officials working the locality per 100 of its households)")
 
 
 class Effort(_Section):

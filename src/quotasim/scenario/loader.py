@@ -96,7 +96,7 @@ def from_tree(
         key, message = exc.args
         raise InputError(message, where=origin, key=key) from None
     model = plain.get("model", "campaign")
-    if model not in MODELS:
+    if not isinstance(model, str) or model not in MODELS:
         raise InputError(
             f"unknown model {model!r}; allowed: {', '.join(sorted(MODELS))}", where=origin, key="model"
         )

@@ -1,0 +1,41 @@
+"""Regenerate the generated parts of the docs: the parameter table in docs/model.md.
+
+Run:  uv run python scripts/gen_docs.py        (tests/test_docs.py checks the docs are current)
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def render_params() -> str:
+    from quotasim.scenario import load_scenario
+    from quotasim.scenario.reference import markdown_table
+
+    return markdown_table(load_scenario("dprk-2020-80-day-battle"))
+
+
+def splice(text: str, marker: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- {marker}:start -->\n).*?(<!-- {marker}:end -->)", re.S)
+    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+
+
+def main() -> int:
+    path = ROOT / "docs" / "model.md"
+    text = path.read_text("utf-8")
+    new = splice(text, "params", render_params())
+    if "--figures" in sys.argv:
+        import subprocess
+
+        figures = subprocess.run([sys.executable, str(ROOT / "scripts" / "scenario_figures.py")], capture_output=True, text=True, check=True).stdout
+        new = splice(new, "figures", figures)
+    path.write_text(new, "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
