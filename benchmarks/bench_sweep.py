@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -48,15 +49,22 @@ PARAMS = [
 
 def timed_sweep(plan, workers: int, root: Path, name: str):
     out = root / name
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    me = time.process_time()
     t0 = time.perf_counter()
     outcome = run_sweep(plan, out, executor=ProcessExecutor(workers))
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's workers, reaped at its shutdown
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    parent = time.process_time() - me
     if outcome.failed:
         raise SystemExit(f"{outcome.failed} runs failed in {name}")
     in_runs = float(read_runs(out)["wall_s"].sum())
     print(
         f"  {name}: {workers} worker(s), {plan.n_runs} runs in {wall:.1f} s; mean run {1000 * in_runs / plan.n_runs:.1f} ms "
-        f"inside the workers; busy share {in_runs / (workers * wall):.0%}; load average {os.getloadavg()[0]:.1f}"
+        f"inside the workers; workers got {cpu / wall:.2f} of {workers} cores ({1000 * cpu / plan.n_runs:.1f} CPU-ms per run, "
+        f"+{1000 * parent / plan.n_runs:.2f} in the sweep process); "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     return outcome, wall
 

@@ -93,7 +93,7 @@ def test_workers_flag_starts_a_local_dask_cluster(tmp_path, cli):
     common = ["sweep", "dprk-2020-80-day-battle", "--param", "campaign.quota_usd=500:3000", "--samples", "6", "--seed", "3"]
     code, _, err = cli(*common, "--workers", "2", "--out", tmp_path / "dask")
     assert code == 0, err
-    assert "local Dask cluster, 2 workers" in err
+    assert "local Dask cluster, 2 workers" in " ".join(err.split())
     code, _, err = cli(*common, "--processes", "1", "--out", tmp_path / "local")
     assert code == 0, err
     dask_runs = read_runs(tmp_path / "dask")

@@ -66,7 +66,7 @@ def execute(plan, out_dir: Path, *, workers, scheduler, processes, batch_size, r
 
     prepare_folder(out_dir, plan.fingerprint(), resume=resume)  # refuse before connecting anywhere
     executor = make_executor(scheduler=scheduler, workers=workers, processes=processes)
-    err.print(f"{label or plan.target.name}: {plan.n_runs:,} runs ({plan.design}, {len(plan.params)} parameters) on {executor.label}")
+    err.print(f"{label or plan.target.name}: {plan.n_runs:,} runs ({plan.design}, {len(plan.params)} parameter{'' if len(plan.params) == 1 else 's'}) on {executor.label}")
     with progress_bar(label or "runs") as update:
         try:
             return run_sweep(plan, out_dir, executor=executor, resume=resume, batch_size=batch_size, progress=update)

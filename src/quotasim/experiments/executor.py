@@ -227,7 +227,7 @@ class DaskExecutor(Executor):
             self.workers = n
         else:
             self._cluster = LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
             self._client = Client(self._cluster, set_as_default=False)
 
