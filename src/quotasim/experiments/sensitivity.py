@@ -121,7 +121,10 @@ def analyze(
                     rec["converged"] = bool(abs(rec["mu_star"] - rec["mu_star_half"]) <= CONVERGENCE_TOL * scale)
                 rec["note"] = ""
                 rows.append(rec)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if "note" in table:
+        table = table[[c for c in table.columns if c != "note"] + ["note"]]
+    return table
 
 
 def analyze_sweep(out, plan, method: str) -> pd.DataFrame:
