@@ -109,18 +109,25 @@ class SerialExecutor(Executor):
 _WORKER_TARGET = None
 
 
-def _watch_parent(parent: int) -> None:
+def _watch_parent(sweep_pid: int, ppid: int) -> None:
+    """Exit as soon as the sweep process is gone (killed, even with SIGKILL): do not linger."""
     while True:
         time.sleep(1.0)
-        if os.getppid() != parent:
-            os._exit(1)  # the sweep was killed: do not linger
+        try:
+            os.kill(sweep_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+        if os.getppid() != ppid:  # our parent (the sweep, or the fork server) died
+            os._exit(1)
 
 
 def _init_worker(target, parent: int) -> None:
     global _WORKER_TARGET
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the sweep, not the workers
     _WORKER_TARGET = target
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=_watch_parent, args=(parent, os.getppid()), daemon=True).start()
 
 
 def _pool_batch(batch: Batch, save_daily: bool) -> list[RunRecord]:
@@ -132,7 +139,7 @@ def _ping() -> int:
 
 
 class ProcessExecutor(Executor):
-    """A pool of ``workers`` local processes (fork where the platform has it)."""
+    """A pool of ``workers`` local processes (forkserver where the platform has it, else spawn)."""
 
     def __init__(self, workers: int | None = None, *, in_flight_per_worker: int = 2):
         self.workers = max(1, int(workers or os.cpu_count() or 1))
@@ -143,9 +150,15 @@ class ProcessExecutor(Executor):
     def run(self, target, work, save_daily=False):
         import multiprocessing as mp
 
-        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        # forkserver: workers fork from a clean single-threaded server (a plain fork would copy
+        # locks held by this process's threads, e.g. the progress bar's), with quotasim imported once
+        if "forkserver" in mp.get_all_start_methods():
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["quotasim.simulate", "quotasim.experiments.executor"])
+        else:
+            ctx = mp.get_context("spawn")
         self._pool = ProcessPoolExecutor(
-            self.workers, mp_context=mp.get_context(method), initializer=_init_worker, initargs=(target, os.getpid())
+            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(target, os.getpid())
         )
         pending = set()
         it = iter(work)
