@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import tempfile
 import time
@@ -49,17 +48,15 @@ PARAMS = [
 
 def timed_sweep(plan, workers: int, root: Path, name: str):
     out = root / name
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     me = time.process_time()
     t0 = time.perf_counter()
     outcome = run_sweep(plan, out, executor=ProcessExecutor(workers))
     wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's workers, reaped at its shutdown
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     parent = time.process_time() - me
     if outcome.failed:
         raise SystemExit(f"{outcome.failed} runs failed in {name}")
-    in_runs = float(read_runs(out)["wall_s"].sum())
+    runs = read_runs(out)
+    in_runs, cpu = float(runs["wall_s"].sum()), float(runs["cpu_s"].sum())
     print(
         f"  {name}: {workers} worker(s), {plan.n_runs} runs in {wall:.1f} s; mean run {1000 * in_runs / plan.n_runs:.1f} ms "
         f"inside the workers; workers got {cpu / wall:.2f} of {workers} cores ({1000 * cpu / plan.n_runs:.1f} CPU-ms per run, "

@@ -41,8 +41,8 @@ def cli_process(*args: str, **kwargs) -> subprocess.Popen:
 
 
 def comparable(df: pd.DataFrame) -> pd.DataFrame:
-    """Runs without the columns that legitimately differ between executions (wall time)."""
-    return df.drop(columns=["wall_s"]).sort_values("run").reset_index(drop=True)
+    """Runs without the columns that legitimately differ between executions (wall and CPU time)."""
+    return df.drop(columns=["wall_s", "cpu_s"]).sort_values("run").reset_index(drop=True)
 
 
 def folder_state(path: Path) -> dict[str, bytes]:

@@ -34,7 +34,8 @@ CONNECT_TIMEOUT_S = 5.0
 
 @dataclass
 class RunRecord:
-    """What one run gave: outputs, or the error it raised; ``wall_s`` its wall time in seconds."""
+    """What one run gave: outputs, or the error it raised; ``wall_s`` its wall time and ``cpu_s``
+    the CPU time of its worker process during the run, in seconds."""
 
     run: int
     seed: int
@@ -42,6 +43,7 @@ class RunRecord:
     outputs: dict[str, float] | None
     error: str | None
     wall_s: float
+    cpu_s: float = float("nan")
     daily: Any = None
 
 
@@ -49,15 +51,17 @@ def run_batch(target, batch: Batch, save_daily: bool = False) -> list[RunRecord]
     """Run each ``(run, values, seed)`` of ``batch`` through ``target.run``; never raises for a run."""
     records = []
     for run, values, seed in batch:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             outputs, daily = target.run(values, seed, save_daily)
-            records.append(RunRecord(run, seed, True, outputs, None, time.perf_counter() - t0, daily))
+            records.append(
+                RunRecord(run, seed, True, outputs, None, time.perf_counter() - t0, time.process_time() - c0, daily)
+            )
         except Exception as exc:  # noqa: BLE001 - a failed run is recorded, the sweep goes on
             message = f"{type(exc).__name__}: {exc}".replace("\n", " ")
             if os.environ.get("QUOTASIM_DEBUG"):
                 message += " | " + traceback.format_exc().replace("\n", " | ")
-            records.append(RunRecord(run, seed, False, None, message, time.perf_counter() - t0))
+            records.append(RunRecord(run, seed, False, None, message, time.perf_counter() - t0, time.process_time() - c0))
     return records
 
 

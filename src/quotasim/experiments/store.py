@@ -6,7 +6,7 @@ Layout of ``DIR``::
                          rewritten atomically; per-run wall times when a session ends
     design.parquet       the design: run, seed and each varied parameter (written once)
     runs/part-*.parquet  one file per finished batch: run, seed, parameters, status, error,
-                         wall_s, every summary output; ``pandas.read_parquet("DIR/runs")`` reads all
+                         wall_s, cpu_s, every summary output; ``pandas.read_parquet("DIR/runs")`` reads all
     daily/part-*.parquet with --save-daily: the daily table of each run, with a ``run`` column
 
 Every file is written to a hidden temporary name and renamed into place (``os.replace``), so a
@@ -36,7 +36,7 @@ FORMAT = 1
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
 BASE_COLUMNS = ("run", "seed")
-META_COLUMNS = ("status", "error", "wall_s")
+META_COLUMNS = ("status", "error", "wall_s", "cpu_s")
 
 
 def now_iso() -> str:
@@ -151,7 +151,8 @@ class RunWriter:
     def schema(self) -> pa.Schema:
         fields = [pa.field("run", pa.int64()), pa.field("seed", pa.int64())]
         fields += [pa.field(p.path, pa.int64() if p.integer else pa.float64()) for p in self.params]
-        fields += [pa.field("status", pa.string()), pa.field("error", pa.string()), pa.field("wall_s", pa.float64())]
+        fields += [pa.field("status", pa.string()), pa.field("error", pa.string()), pa.field("wall_s", pa.float64()),
+                   pa.field("cpu_s", pa.float64())]
         fields += [pa.field(k, pa.float64()) for k in self.outputs or []]
         return pa.schema(fields)
 
@@ -161,7 +162,7 @@ class RunWriter:
             if first_ok is None:
                 self._held.append((records, values))
                 return
-            reserved = {"run", "seed", "status", "error", "wall_s", *(p.path for p in self.params)}
+            reserved = {"run", "seed", "status", "error", "wall_s", "cpu_s", *(p.path for p in self.params)}
             self.outputs = [k for k in first_ok.outputs if k not in reserved]
             self.on_outputs(self.outputs)
             held, self._held = self._held, []
@@ -186,6 +187,7 @@ class RunWriter:
         cols["status"] = [STATUS_OK if r.ok else STATUS_FAILED for r in records]
         cols["error"] = [r.error for r in records]
         cols["wall_s"] = [r.wall_s for r in records]
+        cols["cpu_s"] = [r.cpu_s for r in records]
         for k in self.outputs or []:
             cols[k] = [(r.outputs.get(k) if r.ok else None) for r in records]
         table = pa.Table.from_pydict(cols, schema=self.schema())
