@@ -142,3 +142,18 @@ def test_resume_after_sigkill_completes_every_run_exactly_once(tmp_path, cli):
     pd.testing.assert_frame_equal(df[["y", "y_noisy"]], expected_outputs(df))
     m = json.loads((out / "manifest.json").read_text())
     assert m["status"] == "complete" and len(m["sessions"]) == 2
+
+
+def test_failures_before_the_first_success_are_on_disk_and_get_the_output_columns(tmp_path):
+    import math
+
+    # the first batch fails whole (x1 > 2), the second succeeds
+    rows = pd.DataFrame({"x1": [3.0, 3.0, 0.5, 0.5], "x2": [0.1, 0.2, 0.3, 0.4], "x3": [0.0, 0.0, 0.0, 0.0]})
+    rows.to_csv(tmp_path / "rows.csv", index=False)
+    plan = plan_sweep(TEST_MODELS["ishigami-flaky"], design_file=tmp_path / "rows.csv")
+    out = tmp_path / "s"
+    run_sweep(plan, out, batch_size=2)
+    df = pd.read_parquet(out / "runs").sort_values("run")
+    assert df["status"].tolist() == ["failed", "failed", "ok", "ok"]
+    assert {"y", "y_noisy"} <= set(df) and df["y"].iloc[:2].isna().all()
+    assert df["y"].iloc[2] == pytest.approx(math.sin(0.5) + 7 * math.sin(0.3) ** 2)

@@ -191,12 +191,13 @@ def make_design(design: str, params: Sequence[ParamSpec], samples: int, seed: in
     if design not in DESIGNS:
         raise InputError(f"unknown design {design!r}; allowed: {', '.join(DESIGNS)}", where="--design")
     if not params:
+        _check_samples(samples)
         if design != "lhs":
             raise InputError(
                 f"the {design} design needs at least one parameter with a range; name one with --param key.path=lo:hi",
                 where="--design",
             )
-        return np.zeros((max(samples, 1), 0))
+        return np.zeros((samples, 0))
     if samples >= 1:
         rows = design_rows(design, len(params), samples, options)
         if rows > MAX_RUNS:

@@ -134,7 +134,9 @@ class RunWriter:
 
     The output columns are fixed by the first successful run (and recorded in the manifest, so a
     resumed sweep writes the same columns); failed runs have nulls there. Batches that finish
-    before any run has succeeded are held until the columns are known.
+    before any run has succeeded are written at once without output columns, and rewritten
+    (atomically) with null output columns as soon as the columns are known, so every finished run
+    is on disk and all part files share one schema.
     """
 
     def __init__(self, out: Path, params, outputs: Sequence[str] | None, on_outputs, *, save_daily: bool):
@@ -143,10 +145,11 @@ class RunWriter:
         self.outputs = list(outputs) if outputs is not None else None
         self.on_outputs = on_outputs
         self.save_daily = save_daily
-        self._held: list[tuple[list[RunRecord], dict[int, dict[str, Any]]]] = []
         (self.out / "runs").mkdir(parents=True, exist_ok=True)
         if save_daily:
             (self.out / "daily").mkdir(parents=True, exist_ok=True)
+        if self.outputs:
+            self._upgrade_parts()
 
     def schema(self) -> pa.Schema:
         fields = [pa.field("run", pa.int64()), pa.field("seed", pa.int64())]
@@ -159,25 +162,23 @@ class RunWriter:
     def write(self, records: list[RunRecord], values: dict[int, dict[str, Any]]) -> None:
         if self.outputs is None:
             first_ok = next((r for r in records if r.ok), None)
-            if first_ok is None:
-                self._held.append((records, values))
-                return
-            reserved = {"run", "seed", "status", "error", "wall_s", "cpu_s", *(p.path for p in self.params)}
-            self.outputs = [k for k in first_ok.outputs if k not in reserved]
-            self.on_outputs(self.outputs)
-            held, self._held = self._held, []
-            for h_records, h_values in held:
-                self._write(h_records, h_values)
+            if first_ok is not None:
+                reserved = {"run", "seed", "status", "error", "wall_s", "cpu_s", *(p.path for p in self.params)}
+                self.outputs = [k for k in first_ok.outputs if k not in reserved]
+                self.on_outputs(self.outputs)
+                self._upgrade_parts()
         self._write(records, values)
 
-    def flush(self) -> None:
-        """Write held batches (all failed) with no output columns."""
-        if self._held and self.outputs is None:
-            self.outputs = []
-            self.on_outputs(self.outputs)
-        held, self._held = self._held, []
-        for h_records, h_values in held:
-            self._write(h_records, h_values)
+    def _upgrade_parts(self) -> None:
+        """Rewrite part files written before the output columns were known, adding them as nulls."""
+        schema = self.schema()
+        for path in sorted((self.out / "runs").glob("part-*.parquet")):
+            if pq.read_schema(path).names == schema.names:
+                continue
+            table = pq.read_table(path)
+            cols = {name: (table.column(name) if name in table.column_names else pa.nulls(len(table), f.type))
+                    for name, f in zip(schema.names, schema)}
+            write_parquet_atomic(pa.Table.from_pydict(cols, schema=schema), path)
 
     def _write(self, records: list[RunRecord], values: dict[int, dict[str, Any]]) -> None:
         records = sorted(records, key=lambda r: r.run)

@@ -261,11 +261,9 @@ def run_sweep(
                 failed += sum(not r.ok for r in records)
                 if progress:
                     progress(done, failed, n_total)
-        writer.flush()
     except KeyboardInterrupt:
         interrupted = True
         executor.abort()
-        writer.flush()
         raise
     finally:
         wall = time.perf_counter() - t0
