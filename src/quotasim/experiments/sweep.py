@@ -203,7 +203,7 @@ def run_sweep(
     if batch_size is not None and batch_size < 1:
         raise InputError(f"must be a whole number >= 1, found {batch_size}", where="--batch-size")
     out.mkdir(parents=True, exist_ok=True)
-    session = {"started": now_iso(), "executor": executor.label}
+    session = {"started": now_iso(), "executor": executor.label, "quotasim_version": _version()}
     if manifest is None:
         manifest = {
             "format": FORMAT,
