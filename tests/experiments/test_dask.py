@@ -99,3 +99,16 @@ def test_workers_flag_starts_a_local_dask_cluster(tmp_path, cli):
     dask_runs = read_runs(tmp_path / "dask")
     assert (dask_runs["status"] == "ok").all() and len(dask_runs) == 6
     assert comparable(dask_runs).equals(comparable(read_runs(tmp_path / "local")))
+
+
+@pytest.mark.timeout(120)
+def test_compare_on_dask_cluster_equals_local(tmp_path, cli, dask_cluster):
+    common = ["compare", "test:ishigami", "test:ishigami-flaky", "--replicates", "6"]
+    code, _, err = cli(*common, "--scheduler", dask_cluster, "--out", tmp_path / "dask")
+    assert code == 0, err
+    code, _, err = cli(*common, "--processes", "1", "--out", tmp_path / "local")
+    assert code == 0, err
+    for sub in ("0-ishigami", "1-ishigami-flaky"):
+        a = read_runs(tmp_path / "dask" / "scenarios" / sub)
+        b = read_runs(tmp_path / "local" / "scenarios" / sub)
+        assert comparable(a).equals(comparable(b))

@@ -37,7 +37,7 @@ def compare(
     import hashlib
 
     prepare_folder(out_dir, hashlib.sha256("\n".join(p.fingerprint() for p in plans).encode()).hexdigest(), resume=resume)
-    make_executor(scheduler=scheduler, workers=workers, processes=processes).close()  # check flags/scheduler early
+    executor = make_executor(scheduler=scheduler, workers=workers, processes=processes)  # checks flags, connects
     err.print(f"{len(plans)} scenarios × {replicates} replicates")
     try:
         with progress_bar("runs") as update:
@@ -51,10 +51,7 @@ def compare(
                 state["last"] = _total
                 update(state["offset"] + done, failed, total)
 
-            run_compare(
-                plans, out_dir, resume=resume, batch_size=batch_size, progress=cb,
-                make_executor=lambda: make_executor(scheduler=scheduler, workers=workers, processes=processes),
-            )
+            run_compare(plans, out_dir, executor=executor, resume=resume, batch_size=batch_size, progress=cb)
     except KeyboardInterrupt:
         interrupted(out_dir)
         raise typer.Exit(130) from None

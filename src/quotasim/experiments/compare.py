@@ -49,7 +49,7 @@ def run_compare(
     plans: Sequence[SweepPlan],
     out: Path,
     *,
-    make_executor: Callable[[], Executor],
+    executor: Executor,
     resume: bool = False,
     batch_size: int | None = None,
     progress: Callable[[str, int, int, int], None] | None = None,
@@ -69,10 +69,13 @@ def run_compare(
             "scenarios": [{"folder": f"scenarios/{n}", **p.target.describe()} for n, p in zip(names, plans)],
         }
         write_json_atomic(out / MANIFEST, manifest)
-    for name, plan in zip(names, plans):
-        sub = out / "scenarios" / name
-        cb = (lambda d, f, t, _n=name: progress(_n, d, f, t)) if progress else None
-        run_sweep(plan, sub, executor=make_executor(), resume=True, batch_size=batch_size, progress=cb)
+    try:
+        for name, plan in zip(names, plans):
+            sub = out / "scenarios" / name
+            cb = (lambda d, f, t, _n=name: progress(_n, d, f, t)) if progress else None
+            run_sweep(plan, sub, executor=executor, resume=True, batch_size=batch_size, progress=cb, close_executor=False)
+    finally:
+        executor.close()
 
 
 def summarize(out: Path) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:

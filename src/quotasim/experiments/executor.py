@@ -273,8 +273,7 @@ class DaskExecutor(Executor):
                     ac.add(client.submit(run_batch, remote_target, nxt, save_daily, pure=False))
         finally:
             for fut in list(ac.futures):
-                fut.cancel()
-            self.close()
+                fut.cancel()  # the client (and a local cluster) stay up for the next sweep until close()
 
     def close(self) -> None:
         if self._client is not None:

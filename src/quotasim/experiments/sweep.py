@@ -188,6 +188,7 @@ def run_sweep(
     resume: bool = False,
     batch_size: int | None = None,
     progress: ProgressFn | None = None,
+    close_executor: bool = True,
 ) -> SweepOutcome:
     """Run ``plan`` into ``out`` and return what happened.
 
@@ -195,6 +196,7 @@ def run_sweep(
     runs only the runs missing there; a folder of another sweep, or a non-empty folder without
     ``resume``, is refused with an InputError before anything is written. KeyboardInterrupt stops
     the executor, keeps every finished batch, marks the manifest ``interrupted`` and re-raises.
+    The executor is closed at the end unless ``close_executor=False`` (to reuse a Dask cluster).
     """
     out = Path(out)
     fingerprint = plan.fingerprint()
@@ -267,7 +269,8 @@ def run_sweep(
         raise
     finally:
         wall = time.perf_counter() - t0
-        executor.close()
+        if close_executor or interrupted:
+            executor.close()
         session["finished"] = now_iso()
         session["ran"] = ran
         session["wall_s"] = round(wall, 3)
