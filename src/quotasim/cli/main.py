@@ -16,6 +16,7 @@ from quotasim.cli import compare as compare_cmd
 from quotasim.cli import run as run_cmd
 from quotasim.cli import scenarios as scenarios_cmd
 from quotasim.cli import sensitivity as sensitivity_cmd
+from quotasim.cli import serve as serve_cmd
 from quotasim.cli import sweep as sweep_cmd
 from quotasim.cli.console import err
 from quotasim.errors import InputError
@@ -35,6 +36,7 @@ app.command("validate")(scenarios_cmd.validate)
 app.command("sweep")(sweep_cmd.sweep)
 app.command("sensitivity")(sensitivity_cmd.sensitivity)
 app.command("compare")(compare_cmd.compare)
+app.command("serve")(serve_cmd.serve)
 
 
 def main(argv: list[str] | None = None) -> int:
