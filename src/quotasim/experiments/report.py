@@ -65,10 +65,11 @@ def sensitivity_report(table: pd.DataFrame, *, method: str, title: str, meta: di
         "intervals; the convergence column compares the indices at N/2 with N.</p>"
     )
     sections = []
+    skipped: dict[str, list[str]] = {}
     for output, df in table.groupby("output", sort=False):
         noted = df["note"].fillna("").astype(str)
         if (noted != "").all():
-            sections.append(f"<h2>{html.escape(output)}</h2><p class='muted'>not analysed: {html.escape(noted.iloc[0])}</p>")
+            skipped.setdefault(noted.iloc[0], []).append(output)
             continue
         if method == "sobol":
             df = df.sort_values("ST", ascending=True)
@@ -83,9 +84,11 @@ def sensitivity_report(table: pd.DataFrame, *, method: str, title: str, meta: di
             ordered = df.sort_values("ST", ascending=False)[cols]
         else:
             df = df.sort_values("mu_star", ascending=True)
+            top = set(df.nlargest(8, "mu_star")["parameter"])  # label the 8 largest; all have hover text
             fig = go.Figure(
                 go.Scatter(
-                    x=df["mu_star"], y=df["sigma"], mode="markers+text", text=df["parameter"], textposition="top center",
+                    x=df["mu_star"], y=df["sigma"], mode="markers+text", hovertext=df["parameter"],
+                    text=[p if p in top else "" for p in df["parameter"]], textposition="top center",
                     error_x={"array": df["mu_star_conf"]},
                 )
             )
@@ -94,6 +97,11 @@ def sensitivity_report(table: pd.DataFrame, *, method: str, title: str, meta: di
             ordered = df.sort_values("mu_star", ascending=False)[cols]
         fig.update_layout(height=max(300, 28 * len(df) + 120), margin={"l": 10, "r": 10, "t": 30, "b": 40}, template="plotly_white")
         sections.append(f"<h2>{html.escape(output)}</h2>{fig_html(fig)}{_table(ordered)}")
+    if skipped:
+        lines = "".join(
+            f"<p class='muted'>{html.escape(note)}: {html.escape(', '.join(outputs))}</p>" for note, outputs in skipped.items()
+        )
+        sections.append(f"<h2>Not analysed</h2>{lines}")
     return _page(title, intro, sections)
 
 
@@ -109,8 +117,12 @@ def compare_report(summary: pd.DataFrame, runs: dict[str, pd.DataFrame], *, titl
         f"{html.escape(str(meta.get('version')))}. Dots are replicates, the bar is the mean with its 90% interval "
         f"(5th–95th percentile); the difference columns are paired by replicate against {html.escape(names[0])}.</p>"
     )
-    sections = [f"<h2>All outputs</h2>{_table(summary)}"]
+    sections = []
+    same = []
     for output, df in summary.groupby("output", sort=False):
+        if df["p05"].nunique() == 1 and df["p95"].nunique() == 1 and df["mean"].nunique() == 1 and (df["p05"] == df["p95"]).all():
+            same.append(output)  # one value in every run of every scenario: nothing to plot
+            continue
         fig = go.Figure()
         for i, name in enumerate(names):
             r = runs[name]
@@ -135,4 +147,7 @@ def compare_report(summary: pd.DataFrame, runs: dict[str, pd.DataFrame], *, titl
             margin={"l": 10, "r": 10, "t": 30, "b": 40}, template="plotly_white",
         )
         sections.append(f"<h2>{html.escape(output)}</h2>{fig_html(fig)}")
+    if same:
+        sections.append(f"<h2>Outputs with one value in every run</h2><p class='muted'>{html.escape(', '.join(same))}</p>")
+    sections.append(f"<h2>All outputs</h2>{_table(summary)}")
     return _page(title, intro, sections)
