@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 
@@ -12,6 +13,8 @@ import numpy as np
 import pandas as pd
 import psutil
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quotasim.experiments.executor import ProcessExecutor, SerialExecutor
 from quotasim.experiments.models import TEST_MODELS, ishigami
@@ -157,3 +160,20 @@ def test_failures_before_the_first_success_are_on_disk_and_get_the_output_column
     assert df["status"].tolist() == ["failed", "failed", "ok", "ok"]
     assert {"y", "y_noisy"} <= set(df) and df["y"].iloc[:2].isna().all()
     assert df["y"].iloc[2] == pytest.approx(math.sin(0.5) + 7 * math.sin(0.3) ** 2)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(keep=st.lists(st.booleans(), min_size=10, max_size=10), first=st.integers(1, 9), second=st.integers(1, 9))
+def test_resume_from_any_subset_of_finished_batches(tmp_path_factory, keep, first, second):
+    plan = plan_sweep(ISHIGAMI, design="lhs", samples=30, replicates=2, seed=9)
+    root = tmp_path_factory.mktemp("hyp")
+    full, part = root / "full", root / "part"
+    run_sweep(plan, full, batch_size=first)
+    shutil.copytree(full, part)
+    for p, k in zip(sorted((part / "runs").glob("part-*.parquet")), keep * 10):
+        if not k:
+            p.unlink()
+    run_sweep(plan, part, resume=True, batch_size=second)
+    a, b = read_runs(full), read_runs(part)
+    assert b["run"].tolist() == list(range(60))
+    pd.testing.assert_frame_equal(comparable(a), comparable(b))
