@@ -85,6 +85,8 @@ def test_param_option_overrides_and_uses_scenario_range(default_target):
         ({"params": ["enforcement.kin_depth"]}, "no range"),
         ({"params": ["campaign.trade_open=0:1"]}, "not a number"),
         ({"params": ["campaign.quota_usd", "campaign.quota_usd"]}, "given twice"),
+        ({"params": ["campaign.quota_usd=-10:100"]}, "--param: key 'campaign.quota_usd'"),
+        ({"params": ["enforcement.harshness=0.5:1.5"]}, "--param: key 'enforcement.harshness'"),
         ({"design": "sobol", "samples": 500}, "nearest valid value: 512"),
         ({"design": "sobol", "samples": 100}, "nearest valid value: 128"),
         ({"design": "halton"}, "allowed: lhs, sobol, morris, grid"),

@@ -94,6 +94,7 @@ def parse_param(text: str, target) -> ParamSpec:
         raise InputError(f"range has lo > hi ({lo:g} > {hi:g}); give lo:hi with lo < hi", where="--param", key=path)
     if lo == hi:
         raise InputError(f"range is a single value ({lo:g}); give lo:hi with lo < hi, or fix it with --set", where="--param", key=path)
+    target.check_range(path, lo, hi, integer, where="--param")
     return ParamSpec(path, float(lo), float(hi), integer)
 
 
@@ -108,9 +109,12 @@ def resolve_params(target, param_args: Sequence[str]) -> list[ParamSpec]:
             seen.add(p.path)
         return params
     params = []
+    where = f"scenario {target.name}"
     for path, (lo, hi) in target.ranges().items():
         if lo < hi:
-            params.append(ParamSpec(path, float(lo), float(hi), target.is_integer(path, where="scenario")))
+            integer = target.is_integer(path, where=where)
+            target.check_range(path, lo, hi, integer, where=where)
+            params.append(ParamSpec(path, float(lo), float(hi), integer))
     return params
 
 

@@ -82,6 +82,19 @@ class ScenarioTarget:
             )
         return isinstance(value, int)
 
+    def check_range(self, path: str, lo: float, hi: float, integer: bool, *, where: str) -> None:
+        """Both ends of a range must be valid values of the parameter (checked with the schema)."""
+        for end in (lo, hi):
+            value = int(round(end)) if integer else float(end)
+            try:
+                self.scenario.with_values({path: value}, where=where)
+            except InputError as exc:
+                raise InputError(
+                    f"the range [{lo:g}, {hi:g}] reaches {value!r}, which the parameter does not allow: {exc.message}",
+                    where=where,
+                    key=path,
+                ) from None
+
     def describe(self) -> dict[str, Any]:
         return {
             "kind": "scenario",
@@ -125,6 +138,9 @@ class FunctionTarget:
                 key=path,
             )
         return False
+
+    def check_range(self, path: str, lo: float, hi: float, integer: bool, *, where: str) -> None:
+        """Any finite range is valid for a test function."""
 
     def describe(self) -> dict[str, Any]:
         return {"kind": "test", "name": self.name, "model": "test", "origin": f"{TEST_PREFIX}{self.name}"}
