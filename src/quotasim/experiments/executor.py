@@ -22,6 +22,7 @@ import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -138,10 +139,6 @@ def _pool_batch(batch: Batch, save_daily: bool) -> list[RunRecord]:
     return run_batch(_WORKER_TARGET, batch, save_daily)
 
 
-def _ping() -> int:
-    return os.getpid()
-
-
 class ProcessExecutor(Executor):
     """A pool of ``workers`` local processes (forkserver where the platform has it, else spawn)."""
 
@@ -178,6 +175,12 @@ class ProcessExecutor(Executor):
                     nxt = next(it, None)
                     if nxt is not None:
                         pending.add(self._pool.submit(_pool_batch, nxt, save_daily))
+        except BrokenProcessPool:
+            self.abort()
+            raise RuntimeError(
+                "a worker process died (killed, or out of memory); the finished runs are saved: "
+                "run the same command with --resume"
+            ) from None
         except BaseException:  # Ctrl-C, or the consumer stopped: drop the batches in flight at once
             self.abort()
             raise
