@@ -14,7 +14,7 @@ import pytest
 
 from quotasim.experiments.store import read_runs
 
-from .conftest import comparable, folder_state
+from .conftest import comparable
 
 
 def free_port() -> int:

@@ -71,6 +71,8 @@ def sensitivity(
 
 
 def _top_table(table, method: str, top: int = 3) -> Table:
+    import pandas as pd
+
     key = "ST" if method == "sobol" else "mu_star"
     t = Table(title=f"most influential parameters ({key})", show_header=True)
     for c in ("output", "parameter", key, "converged"):
@@ -81,5 +83,5 @@ def _top_table(table, method: str, top: int = 3) -> Table:
         df = df.dropna(subset=[key]).sort_values(key, ascending=False).head(top)
         for _, row in df.iterrows():
             conv = row.get("converged")
-            t.add_row(output, row["parameter"], f"{row[key]:.3f}", "–" if conv is None or conv != conv else ("yes" if conv else "no"))
+            t.add_row(output, row["parameter"], f"{row[key]:.3f}", "–" if pd.isna(conv) else ("yes" if conv else "no"))
     return t

@@ -12,7 +12,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from quotasim.cli.console import err, out
 from quotasim.cli.options import parse_seed
-from quotasim.errors import InputError
 from quotasim.scenario import DEFAULT_SCENARIO
 
 DESIGN_HELP = "lhs | sobol | grid | morris"
