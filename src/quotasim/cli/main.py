@@ -12,9 +12,12 @@ import sys
 import typer
 from rich.markup import escape
 
+from quotasim.cli import compare as compare_cmd
 from quotasim.cli import run as run_cmd
 from quotasim.cli import scenarios as scenarios_cmd
+from quotasim.cli import sensitivity as sensitivity_cmd
 from quotasim.cli import serve as serve_cmd
+from quotasim.cli import sweep as sweep_cmd
 from quotasim.cli.console import err
 from quotasim.errors import InputError
 
@@ -30,6 +33,9 @@ app.command("run")(run_cmd.run)
 app.command("scenarios")(scenarios_cmd.scenarios)
 app.command("show")(scenarios_cmd.show)
 app.command("validate")(scenarios_cmd.validate)
+app.command("sweep")(sweep_cmd.sweep)
+app.command("sensitivity")(sensitivity_cmd.sensitivity)
+app.command("compare")(compare_cmd.compare)
 app.command("serve")(serve_cmd.serve)
 
 
@@ -40,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     what they carry (``format_message``, ``exit_code``) rather than by class.
     """
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)  # typer.Exit(n) comes back as n here
     except InputError as exc:
         _one_line(str(exc))
         return 2
@@ -66,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             "(set QUOTASIM_DEBUG=1 for the traceback)"
         )
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def _one_line(message: str) -> None:

@@ -1,0 +1,95 @@
+"""``quotasim compare``: scenarios side by side, mean and 90% interval of every summary output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from quotasim.cli.console import err, out
+from quotasim.cli.options import parse_seed
+from quotasim.cli.sweep import BATCH, PROCESSES, RESUME, SCHEDULER, WORKERS, interrupted, progress_bar
+
+
+def compare(
+    scenarios: list[str] = typer.Argument(..., help="Two or more built-in names or TOML files; the first is the baseline."),
+    out_dir: Path = typer.Option(..., "--out", help="Output folder: compare.csv, compare.html and each scenario's runs."),
+    replicates: int = typer.Option(20, "--replicates", help="Runs per scenario; replicate i uses the same seed in every scenario."),
+    seed: Optional[str] = typer.Option(None, "--seed", help="Comparison seed (default: the first scenario's)."),
+    workers: Optional[int] = WORKERS,
+    scheduler: Optional[str] = SCHEDULER,
+    processes: Optional[int] = PROCESSES,
+    batch_size: Optional[int] = BATCH,
+    resume: bool = RESUME,
+) -> None:
+    """Run each scenario R times (common random numbers) and compare every summary output."""
+    from quotasim import __version__
+    from quotasim.experiments.compare import plan_compare, run_compare, summarize
+    from quotasim.experiments.executor import make_executor
+    from quotasim.experiments.models import load_target
+    from quotasim.experiments.report import compare_report
+    from quotasim.experiments.store import prepare_folder
+
+    targets = [load_target(s, where=f"scenario {s}") for s in scenarios]
+    plans = plan_compare(targets, replicates=replicates, seed=parse_seed(seed))
+    import hashlib
+
+    prepare_folder(out_dir, hashlib.sha256("\n".join(p.fingerprint() for p in plans).encode()).hexdigest(), resume=resume)
+    executor = make_executor(scheduler=scheduler, workers=workers, processes=processes)  # checks flags, connects
+    err.print(f"{len(plans)} scenarios × {replicates} replicates")
+    try:
+        with progress_bar("runs") as update:
+            state = {"offset": 0, "name": None, "last": 0}
+            total = sum(p.n_runs for p in plans)
+
+            def cb(name, done, failed, _total):
+                if state["name"] != name:
+                    state["offset"] += state["last"]
+                    state["name"] = name
+                state["last"] = _total
+                update(state["offset"] + done, failed, total)
+
+            run_compare(plans, out_dir, executor=executor, resume=resume, batch_size=batch_size, progress=cb)
+    except KeyboardInterrupt:
+        interrupted(out_dir)
+        raise typer.Exit(130) from None
+    table, runs = summarize(out_dir)
+    import pyarrow as pa
+
+    from quotasim.experiments.store import write_parquet_atomic
+
+    write_parquet_atomic(pa.Table.from_pandas(table, preserve_index=False), out_dir / "compare.parquet")
+    tmp = out_dir / ".compare.csv.tmp"
+    table.to_csv(tmp, index=False)
+    tmp.replace(out_dir / "compare.csv")
+    page = compare_report(table, runs, title=" vs ".join(runs), meta={"replicates": replicates, "seed": plans[0].seed, "version": __version__})
+    tmp = out_dir / ".compare.html.tmp"
+    tmp.write_text(page, "utf-8")
+    tmp.replace(out_dir / "compare.html")
+    out.print(_table(table))
+    err.print(f"table in [bold]{out_dir / 'compare.csv'}[/], report in [bold]{out_dir / 'compare.html'}[/]")
+
+
+def _table(table) -> Table:
+    t = Table(title="mean [90% interval]", show_header=True)
+    names = list(dict.fromkeys(table["scenario"])) if len(table) else []
+    t.add_column("output")
+    for n in names:
+        t.add_column(n, justify="right")
+    for output, df in table.groupby("output", sort=False):
+        cells = []
+        for n in names:
+            row = df[df["scenario"] == n]
+            if not len(row) or row["n"].iloc[0] == 0:
+                cells.append("–")
+                continue
+            m, lo, hi = row["mean"].iloc[0], row["p05"].iloc[0], row["p95"].iloc[0]
+            cells.append(f"{_g(m)} [{_g(lo)}, {_g(hi)}]")
+        t.add_row(output, *cells)
+    return t
+
+
+def _g(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"

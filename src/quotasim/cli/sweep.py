@@ -1,0 +1,122 @@
+"""``quotasim sweep``: run a scenario over a design of parameter values, streaming to a folder."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from quotasim.cli.console import err, out
+from quotasim.cli.options import parse_seed
+from quotasim.scenario import DEFAULT_SCENARIO
+
+DESIGN_HELP = "lhs | sobol | grid | morris"
+
+# Options shared by sweep, sensitivity and compare (Typer reads them from each signature).
+WORKERS = typer.Option(None, "--workers", help="Start a local Dask cluster with K worker processes.")
+SCHEDULER = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster: tcp://host:8786.")
+PROCESSES = typer.Option(None, "--processes", help="Local worker processes (default: one per core; 1 runs in this process).")
+BATCH = typer.Option(None, "--batch-size", help="Runs per task (default: about 8 tasks per worker, at most 64 runs).")
+RESUME = typer.Option(False, "--resume", help="Finish the sweep already in --out (same arguments); redo nothing.")
+
+
+def sweep(
+    scenario: str = typer.Argument(DEFAULT_SCENARIO, help="A built-in name, a TOML file, or test:ishigami."),
+    out_dir: Path = typer.Option(..., "--out", help="Output folder (new or empty; with --resume, the sweep's folder)."),
+    param: list[str] = typer.Option([], "--param", help="key.path=lo:hi, or key.path for the scenario's range (repeatable); default: every parameter with a range."),
+    design: str = typer.Option("lhs", "--design", help=DESIGN_HELP),
+    samples: Optional[int] = typer.Option(None, "--samples", help="lhs: rows; sobol: N (a power of two); morris: trajectories; grid: levels per parameter."),
+    replicates: int = typer.Option(1, "--replicates", help="Runs per design row, each with its own seed."),
+    design_file: Optional[Path] = typer.Option(None, "--design-file", help="Your own design: CSV or Parquet, one column per key path."),
+    seed: Optional[str] = typer.Option(None, "--seed", help="Sweep seed (default: the scenario's); run i's seed derives from it and i."),
+    set_: list[str] = typer.Option([], "--set", help="Fix a key for every run: --set campaign.quota_usd=2000 (repeatable)."),
+    second_order: bool = typer.Option(True, "--second-order/--no-second-order", help="Sobol: Saltelli design with second-order terms (N·(2d+2) rows) or without (N·(d+2))."),
+    levels: int = typer.Option(4, "--levels", help="Morris: grid levels (even)."),
+    save_daily: bool = typer.Option(False, "--save-daily", help="Also keep each run's daily table in DIR/daily/."),
+    workers: Optional[int] = WORKERS,
+    scheduler: Optional[str] = SCHEDULER,
+    processes: Optional[int] = PROCESSES,
+    batch_size: Optional[int] = BATCH,
+    resume: bool = RESUME,
+) -> None:
+    """Run a scenario over a design; one Parquet row per run in DIR/runs, resumable."""
+    from quotasim.experiments.design import DesignOptions
+    from quotasim.experiments.models import load_target
+    from quotasim.experiments.sweep import plan_sweep
+
+    target = load_target(scenario, set_)
+    plan = plan_sweep(
+        target, params=param, design=design, samples=samples, replicates=replicates, seed=parse_seed(seed),
+        design_file=design_file, options=DesignOptions(second_order=second_order, levels=levels), save_daily=save_daily,
+    )
+    outcome = execute(plan, out_dir, workers=workers, scheduler=scheduler, processes=processes, batch_size=batch_size, resume=resume)
+    report_outcome(outcome)
+
+
+def execute(plan, out_dir: Path, *, workers, scheduler, processes, batch_size, resume, label: str | None = None):
+    """Check the folder, build the executor, run the sweep under a progress bar; Ctrl-C stops cleanly."""
+    from quotasim.experiments.executor import make_executor
+    from quotasim.experiments.store import prepare_folder
+    from quotasim.experiments.sweep import run_sweep
+
+    prepare_folder(out_dir, plan.fingerprint(), resume=resume)  # refuse before connecting anywhere
+    executor = make_executor(scheduler=scheduler, workers=workers, processes=processes)
+    err.print(f"{label or plan.target.name}: {plan.n_runs:,} runs ({plan.design}, {len(plan.params)} parameter{'' if len(plan.params) == 1 else 's'}) on {executor.label}")
+    with progress_bar(label or "runs") as update:
+        try:
+            return run_sweep(plan, out_dir, executor=executor, resume=resume, batch_size=batch_size, progress=update)
+        except KeyboardInterrupt:
+            interrupted(out_dir)
+            raise typer.Exit(130) from None
+
+
+def interrupted(out_dir: Path) -> None:
+    from quotasim.experiments.store import read_manifest
+
+    m = read_manifest(out_dir) or {}
+    err.print(
+        f"[yellow]interrupted[/]: {m.get('done', 0):,} runs saved in {out_dir}; "
+        "run the same command with --resume to finish the rest"
+    )
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator:
+    """A Rich bar on stderr with runs done, failed, runs/s (this session) and ETA."""
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("failed {task.fields[failed]}"),
+        TextColumn("{task.fields[rate]} runs/s"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+    state: dict = {}
+
+    def update(done: int, failed: int, total: int) -> None:
+        if "task" not in state:
+            state["task"] = bar.add_task(description, total=total, completed=done, failed=failed, rate="–")
+            state["t0"], state["start"] = time.perf_counter(), done
+            return
+        elapsed = time.perf_counter() - state["t0"]
+        rate = (done - state["start"]) / elapsed if elapsed > 0 else 0.0
+        bar.update(state["task"], completed=done, total=total, failed=failed, rate=f"{rate:,.1f}")
+
+    with bar:
+        yield update
+
+
+def report_outcome(outcome) -> None:
+    rate = f"{outcome.runs_per_s:,.1f} runs/s" if outcome.ran else "nothing left to run"
+    style = "yellow" if outcome.failed else "green"
+    err.print(
+        f"[{style}]{outcome.done:,} of {outcome.total:,} runs done[/] ({outcome.failed:,} failed, "
+        f"{outcome.skipped:,} from before; {outcome.ran:,} this time in {outcome.wall_s:,.1f} s, {rate})"
+    )
+    out.print(str(outcome.out / "runs"))

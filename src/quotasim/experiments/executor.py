@@ -1,0 +1,321 @@
+"""Executors: run batches of runs somewhere and hand back each batch as it finishes.
+
+One interface, three places:
+
+* :class:`SerialExecutor`: in this process, one run after another (``--processes 1``).
+* :class:`ProcessExecutor`: a pool of local worker processes (the default; no setup). Each worker
+  receives the target once, when it starts, not with every batch.
+* :class:`DaskExecutor`: an existing Dask cluster (``--scheduler tcp://host:8786``) or a local one
+  it starts (``--workers K``). The target is scattered to every worker once.
+
+A *batch* is a list of ``(run, values, seed)``; :func:`run_batch` runs it and returns one record per
+run (``ok`` or the error), so a run that raises never stops the sweep. Executors keep only a few
+batches in flight per worker, so that a killed sweep loses little, and yield batches in the order
+they finish (the store sorts by run index when read).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Sequence
+
+from quotasim.errors import InputError
+
+Batch = Sequence[tuple[int, dict[str, Any], int]]
+
+CONNECT_TIMEOUT_S = 5.0
+
+
+@dataclass
+class RunRecord:
+    """What one run gave: outputs, or the error it raised; ``wall_s`` its wall time and ``cpu_s``
+    the CPU time of its worker process during the run, in seconds."""
+
+    run: int
+    seed: int
+    ok: bool
+    outputs: dict[str, float] | None
+    error: str | None
+    wall_s: float
+    cpu_s: float = float("nan")
+    daily: Any = None
+
+
+def run_batch(target, batch: Batch, save_daily: bool = False) -> list[RunRecord]:
+    """Run each ``(run, values, seed)`` of ``batch`` through ``target.run``; never raises for a run."""
+    records = []
+    for run, values, seed in batch:
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            outputs, daily = target.run(values, seed, save_daily)
+            records.append(
+                RunRecord(run, seed, True, outputs, None, time.perf_counter() - t0, time.process_time() - c0, daily)
+            )
+        except Exception as exc:  # noqa: BLE001 - a failed run is recorded, the sweep goes on
+            message = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+            if os.environ.get("QUOTASIM_DEBUG"):
+                message += " | " + traceback.format_exc().replace("\n", " | ")
+            records.append(RunRecord(run, seed, False, None, message, time.perf_counter() - t0, time.process_time() - c0))
+    return records
+
+
+def batches(items: Sequence[tuple[int, dict[str, Any], int]], size: int) -> list[Batch]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def auto_batch_size(n_runs: int, workers: int) -> int:
+    """About 8 batches per worker, at most 64 runs each: tiny runs do not drown the scheduler and
+    an interruption loses little."""
+    return max(1, min(64, -(-n_runs // max(1, workers * 8))))
+
+
+class Executor:
+    """Interface: ``run(target, batches, save_daily)`` yields each batch's records as it finishes."""
+
+    workers: int = 1
+    label: str = "executor"
+
+    def run(self, target, work: Iterable[Batch], save_daily: bool = False) -> Iterator[list[RunRecord]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        """Stop at once, dropping work in flight (default: as close)."""
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class SerialExecutor(Executor):
+    """Runs every batch in this process."""
+
+    label = "in-process"
+
+    def run(self, target, work, save_daily=False):
+        for batch in work:
+            yield run_batch(target, batch, save_daily)
+
+
+# -- local process pool ------------------------------------------------------------------------
+
+_WORKER_TARGET = None
+
+
+def _watch_parent(sweep_pid: int, ppid: int) -> None:
+    """Exit as soon as the sweep process is gone (killed, even with SIGKILL): do not linger."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(sweep_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+        if os.getppid() != ppid:  # our parent (the sweep, or the fork server) died
+            os._exit(1)
+
+
+def _init_worker(target, parent: int) -> None:
+    global _WORKER_TARGET
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the sweep, not the workers
+    _WORKER_TARGET = target
+    threading.Thread(target=_watch_parent, args=(parent, os.getppid()), daemon=True).start()
+
+
+def _pool_batch(batch: Batch, save_daily: bool) -> list[RunRecord]:
+    return run_batch(_WORKER_TARGET, batch, save_daily)
+
+
+class ProcessExecutor(Executor):
+    """A pool of ``workers`` local processes (forkserver where the platform has it, else spawn)."""
+
+    def __init__(self, workers: int | None = None, *, in_flight_per_worker: int = 2):
+        self.workers = max(1, int(workers or os.cpu_count() or 1))
+        self.in_flight = self.workers * in_flight_per_worker
+        self.label = f"{self.workers} local process{'es' if self.workers > 1 else ''}"
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, target, work, save_daily=False):
+        import multiprocessing as mp
+
+        # forkserver: workers fork from a clean single-threaded server (a plain fork would copy
+        # locks held by this process's threads, e.g. the progress bar's), with quotasim imported once
+        if "forkserver" in mp.get_all_start_methods():
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["quotasim.simulate", "quotasim.experiments.executor"])
+        else:
+            ctx = mp.get_context("spawn")
+        self._pool = ProcessPoolExecutor(
+            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(target, os.getpid())
+        )
+        pending = set()
+        it = iter(work)
+        try:
+            for batch in it:
+                pending.add(self._pool.submit(_pool_batch, batch, save_daily))
+                if len(pending) >= self.in_flight:
+                    break
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    yield fut.result()
+                    nxt = next(it, None)
+                    if nxt is not None:
+                        pending.add(self._pool.submit(_pool_batch, nxt, save_daily))
+        except BrokenProcessPool:
+            self.abort()
+            raise RuntimeError(
+                "a worker process died (killed, or out of memory); the finished runs are saved: "
+                "run the same command with --resume"
+            ) from None
+        except BaseException:  # Ctrl-C, or the consumer stopped: drop the batches in flight at once
+            self.abort()
+            raise
+        finally:
+            self.close()
+
+    def abort(self) -> None:
+        """Stop now: terminate the workers; batches in flight are lost (a resume runs them)."""
+        if self._pool is not None:
+            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+                proc.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+# -- Dask ----------------------------------------------------------------------------------------
+
+
+class DaskExecutor(Executor):
+    """A Dask cluster: an existing one at ``address``, or a local one with ``workers`` processes."""
+
+    def __init__(self, address: str | None = None, *, workers: int | None = None, in_flight_per_worker: int = 3):
+        self.address = address
+        self._cluster = None
+        self._client = None
+        self._in_flight_per_worker = in_flight_per_worker
+        self.workers = workers or 1
+        self.label = f"Dask at {address}" if address else f"local Dask cluster, {workers} workers"
+
+    def connect(self) -> None:
+        """Connect (or start the local cluster); an unreachable scheduler is one line within seconds."""
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        if self.address is not None:
+            _check_address(self.address)
+            try:
+                self._client = Client(self.address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
+            except (OSError, TimeoutError) as exc:
+                raise InputError(
+                    f"cannot reach the Dask scheduler within {CONNECT_TIMEOUT_S:g} s ({type(exc).__name__}); "
+                    "is `dask scheduler` running there and the port open?",
+                    where=f"--scheduler {self.address}",
+                ) from None
+            n = len(self._client.scheduler_info().get("workers", {}))
+            if n == 0:
+                try:
+                    self._client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+                except (OSError, TimeoutError):
+                    self.close()
+                    raise InputError(
+                        f"the scheduler has no workers (waited {CONNECT_TIMEOUT_S:g} s); start some with "
+                        f"`dask worker {self.address}`",
+                        where=f"--scheduler {self.address}",
+                    ) from None
+                n = len(self._client.scheduler_info().get("workers", {}))
+            self.workers = n
+        else:
+            self._cluster = LocalCluster(
+                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+            )
+            self._client = Client(self._cluster, set_as_default=False)
+
+    def run(self, target, work, save_daily=False):
+        from distributed import as_completed
+
+        if self._client is None:
+            self.connect()
+        client = self._client
+        remote_target = client.scatter(target, broadcast=True, hash=False)
+        in_flight = max(2, self.workers * self._in_flight_per_worker)
+        it = iter(work)
+        first = []
+        for batch in it:
+            first.append(client.submit(run_batch, remote_target, batch, save_daily, pure=False))
+            if len(first) >= in_flight:
+                break
+        ac = as_completed(first, loop=client.loop)
+        try:
+            for fut in ac:
+                records = fut.result()
+                fut.release()
+                yield records
+                nxt = next(it, None)
+                if nxt is not None:
+                    ac.add(client.submit(run_batch, remote_target, nxt, save_daily, pure=False))
+        finally:
+            for fut in list(ac.futures):
+                fut.cancel()  # the client (and a local cluster) stay up for the next sweep until close()
+
+    def close(self) -> None:
+        if self._client is not None:
+            try:
+                self._client.close(timeout=5)
+            except Exception:  # noqa: BLE001 - closing a dead connection
+                pass
+            self._client = None
+        if self._cluster is not None:
+            try:
+                self._cluster.close(timeout=10)
+            except Exception:  # noqa: BLE001
+                pass
+            self._cluster = None
+
+
+def _check_address(address: str) -> None:
+    scheme, sep, rest = address.partition("://")
+    host, colon, port = rest.rpartition(":")
+    if not sep or scheme not in ("tcp", "tls", "ws", "wss") or not colon or not host or not port.isdigit():
+        raise InputError(
+            f"expected a scheduler address like tcp://host:8786, found {address!r}", where="--scheduler"
+        )
+
+
+def make_executor(*, scheduler: str | None = None, workers: int | None = None, processes: int | None = None) -> Executor:
+    """``--scheduler`` > ``--workers`` (local Dask) > ``--processes`` (local pool; 1 = in-process)."""
+    given = [name for name, v in (("--scheduler", scheduler), ("--workers", workers), ("--processes", processes)) if v is not None]
+    if len(given) > 1:
+        raise InputError(f"give only one of {', '.join(given)}", where=given[1])
+    for flag, value in (("--workers", workers), ("--processes", processes)):
+        if value is not None and value < 1:
+            raise InputError(f"must be a whole number >= 1, found {value}", where=flag)
+    if scheduler is not None:
+        ex = DaskExecutor(scheduler)
+        ex.connect()
+        return ex
+    if workers is not None:
+        return DaskExecutor(workers=workers)
+    if processes == 1:
+        return SerialExecutor()
+    return ProcessExecutor(processes)

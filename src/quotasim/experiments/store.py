@@ -1,0 +1,231 @@
+"""The sweep folder: a manifest and a Parquet dataset of runs, written as runs finish.
+
+Layout of ``DIR``::
+
+    manifest.json        what the sweep is (fingerprint, scenario, design, version, start time),
+                         rewritten atomically; per-run wall times when a session ends
+    design.parquet       the design: run, seed and each varied parameter (written once)
+    runs/part-*.parquet  one file per finished batch: run, seed, parameters, status, error,
+                         wall_s, cpu_s, every summary output; ``pandas.read_parquet("DIR/runs")`` reads all
+    daily/part-*.parquet with --save-daily: the daily table of each run, with a ``run`` column
+
+Every file is written to a hidden temporary name and renamed into place (``os.replace``), so a
+killed sweep leaves only whole files; a part file in ``runs/`` is the record that its runs are
+done. A resumed sweep reads the run indices present in ``runs/`` and schedules only the others;
+hidden leftovers and daily parts without their runs part are removed first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from quotasim.errors import InputError
+from quotasim.experiments.executor import RunRecord
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+STATUS_OK = "ok"
+STATUS_FAILED = "failed"
+BASE_COLUMNS = ("run", "seed")
+META_COLUMNS = ("status", "error", "wall_s", "cpu_s")
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=_jsonable) + "\n", "utf-8")
+    os.replace(tmp, path)
+
+
+def write_parquet_atomic(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    path = Path(out) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read {MANIFEST}: {exc}", where=f"--out {out}") from None
+
+
+def prepare_folder(out: Path, fingerprint: str, *, resume: bool) -> dict[str, Any] | None:
+    """Check ``out`` before anything is written; return the existing manifest when resuming.
+
+    Without ``resume`` the folder must be new or empty. With ``resume`` a folder holding another
+    sweep (another fingerprint) or something that is not a sweep is refused; a new or empty folder
+    starts afresh.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError("exists and is not a folder", where=f"--out {out}")
+    entries = [p for p in out.iterdir()] if out.exists() else []
+    if not entries:
+        return None
+    if not resume:
+        raise InputError(
+            "exists and is not empty; choose a new folder, or add --resume to finish the sweep there",
+            where=f"--out {out}",
+        )
+    manifest = read_manifest(out)
+    if manifest is None:
+        raise InputError(f"--resume: the folder holds no {MANIFEST}; it is not a quotasim sweep", where=f"--out {out}")
+    if manifest.get("fingerprint") != fingerprint:
+        raise InputError(
+            "--resume: the folder belongs to another sweep (scenario, design, parameters, samples, "
+            "replicates, seed or --save-daily differ); rerun with the same arguments or choose a new folder",
+            where=f"--out {out}",
+        )
+    return manifest
+
+
+def clean_partials(out: Path) -> None:
+    """Remove hidden temporary files and daily parts whose runs part never landed."""
+    runs_dir = out / "runs"
+    daily_dir = out / "daily"
+    for folder in (out, runs_dir, daily_dir):
+        if folder.is_dir():
+            for p in folder.iterdir():
+                if p.name.startswith(".") and p.name.endswith(".tmp"):
+                    p.unlink(missing_ok=True)
+    if daily_dir.is_dir():
+        done = {p.name for p in runs_dir.glob("part-*.parquet")} if runs_dir.is_dir() else set()
+        for p in daily_dir.glob("part-*.parquet"):
+            if p.name not in done:
+                p.unlink(missing_ok=True)
+
+
+def completed_runs(out: Path) -> np.ndarray:
+    """Sorted run indices that have a record in ``out/runs`` (ok or failed)."""
+    runs_dir = Path(out) / "runs"
+    parts = sorted(runs_dir.glob("part-*.parquet")) if runs_dir.is_dir() else []
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    idx = np.concatenate([pq.read_table(p, columns=["run"]).column("run").to_numpy() for p in parts])
+    return np.sort(idx.astype(np.int64))
+
+
+class RunWriter:
+    """Writes finished batches as Parquet part files with one fixed schema.
+
+    The output columns are fixed by the first successful run (and recorded in the manifest, so a
+    resumed sweep writes the same columns); failed runs have nulls there. Batches that finish
+    before any run has succeeded are written at once without output columns, and rewritten
+    (atomically) with null output columns as soon as the columns are known, so every finished run
+    is on disk and all part files share one schema.
+    """
+
+    def __init__(self, out: Path, params, outputs: Sequence[str] | None, on_outputs, *, save_daily: bool):
+        self.out = Path(out)
+        self.params = list(params)
+        self.outputs = list(outputs) if outputs is not None else None
+        self.on_outputs = on_outputs
+        self.save_daily = save_daily
+        (self.out / "runs").mkdir(parents=True, exist_ok=True)
+        if save_daily:
+            (self.out / "daily").mkdir(parents=True, exist_ok=True)
+        if self.outputs:
+            self._upgrade_parts()
+
+    def schema(self) -> pa.Schema:
+        fields = [pa.field("run", pa.int64()), pa.field("seed", pa.int64())]
+        fields += [pa.field(p.path, pa.int64() if p.integer else pa.float64()) for p in self.params]
+        fields += [pa.field("status", pa.string()), pa.field("error", pa.string()), pa.field("wall_s", pa.float64()),
+                   pa.field("cpu_s", pa.float64())]
+        fields += [pa.field(k, pa.float64()) for k in self.outputs or []]
+        return pa.schema(fields)
+
+    def write(self, records: list[RunRecord], values: dict[int, dict[str, Any]]) -> None:
+        if self.outputs is None:
+            first_ok = next((r for r in records if r.ok), None)
+            if first_ok is not None:
+                reserved = {"run", "seed", "status", "error", "wall_s", "cpu_s", *(p.path for p in self.params)}
+                self.outputs = [k for k in first_ok.outputs if k not in reserved]
+                self.on_outputs(self.outputs)
+                self._upgrade_parts()
+        self._write(records, values)
+
+    def _upgrade_parts(self) -> None:
+        """Rewrite part files written before the output columns were known, adding them as nulls."""
+        schema = self.schema()
+        for path in sorted((self.out / "runs").glob("part-*.parquet")):
+            if pq.read_schema(path).names == schema.names:
+                continue
+            table = pq.read_table(path)
+            cols = {name: (table.column(name) if name in table.column_names else pa.nulls(len(table), f.type))
+                    for name, f in zip(schema.names, schema)}
+            write_parquet_atomic(pa.Table.from_pydict(cols, schema=schema), path)
+
+    def _write(self, records: list[RunRecord], values: dict[int, dict[str, Any]]) -> None:
+        records = sorted(records, key=lambda r: r.run)
+        cols: dict[str, list] = {"run": [r.run for r in records], "seed": [r.seed for r in records]}
+        for p in self.params:
+            cols[p.path] = [values[r.run][p.path] for r in records]
+        cols["status"] = [STATUS_OK if r.ok else STATUS_FAILED for r in records]
+        cols["error"] = [r.error for r in records]
+        cols["wall_s"] = [r.wall_s for r in records]
+        cols["cpu_s"] = [r.cpu_s for r in records]
+        for k in self.outputs or []:
+            cols[k] = [(r.outputs.get(k) if r.ok else None) for r in records]
+        table = pa.Table.from_pydict(cols, schema=self.schema())
+        name = f"part-{records[0].run:09d}-{uuid.uuid4().hex[:8]}.parquet"
+        if self.save_daily:
+            frames = []
+            for r in records:
+                if r.ok and r.daily is not None:
+                    df = r.daily.copy()
+                    df.insert(0, "run", r.run)
+                    frames.append(df)
+            if frames:
+                import pandas as pd
+
+                daily = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
+                write_parquet_atomic(daily, self.out / "daily" / name)
+        write_parquet_atomic(table, self.out / "runs" / name)
+
+
+def read_runs(out: Path):
+    """All runs of a sweep folder as a DataFrame sorted by run index."""
+    import pandas as pd
+
+    runs_dir = Path(out) / "runs"
+    if not runs_dir.is_dir() or not any(runs_dir.glob("part-*.parquet")):
+        return pd.DataFrame()
+    df = pd.read_parquet(runs_dir)
+    return df.sort_values("run", kind="stable").reset_index(drop=True)
+
+
+def wall_times(out: Path, n_runs: int) -> list[float | None]:
+    """Per-run wall time by run index (None where the run has not finished)."""
+    runs_dir = Path(out) / "runs"
+    walls: list[float | None] = [None] * n_runs
+    for p in sorted(runs_dir.glob("part-*.parquet")) if runs_dir.is_dir() else []:
+        t = pq.read_table(p, columns=["run", "wall_s"])
+        for run, w in zip(t.column("run").to_pylist(), t.column("wall_s").to_pylist()):
+            if 0 <= run < n_runs:
+                walls[run] = None if w is None else round(float(w), 6)
+    return walls

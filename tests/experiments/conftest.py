@@ -1,0 +1,50 @@
+"""Helpers for the experiments tests: run the CLI in this process or in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from quotasim.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``quotasim ARGS`` in this process; returns (exit code, stdout, stderr)."""
+
+    def run(*args: str):
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def cli_process(*args: str, **kwargs) -> subprocess.Popen:
+    """Start ``quotasim ARGS`` as a subprocess in its own session (so it can be killed whole)."""
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.Popen(
+        [sys.executable, "-c", "from quotasim.cli.main import entry; entry()", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+        **kwargs,
+    )
+
+
+def comparable(df: pd.DataFrame) -> pd.DataFrame:
+    """Runs without the columns that legitimately differ between executions (wall and CPU time)."""
+    return df.drop(columns=["wall_s", "cpu_s"]).sort_values("run").reset_index(drop=True)
+
+
+def folder_state(path: Path) -> dict[str, bytes]:
+    """Every file under ``path`` with its bytes (to check nothing was overwritten)."""
+    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
