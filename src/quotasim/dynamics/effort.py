@@ -12,7 +12,8 @@ def burden(delivered, quota, days_done, review_day, own_paid, own_savings_start)
     to the review day) minus the share that was. A zero quota puts nobody behind.
     """
     schedule = min(days_done / review_day, 1.0)
-    done = np.divide(delivered, quota, out=np.ones_like(delivered), where=quota > 0)
+    with np.errstate(over="ignore"):  # a tiny quota: done is inf, which means "not behind"
+        done = np.divide(delivered, quota, out=np.ones_like(delivered), where=quota > 0)
     behind = np.maximum(schedule - done, 0.0)
     spent = np.divide(own_paid, own_savings_start, out=np.zeros_like(own_paid), where=own_savings_start > 0)
     return behind + np.minimum(spent, 1.0)

@@ -14,7 +14,8 @@ REASONS = ("", "shortfall", "attitude", "suspicion")
 
 def shortfall_share(delivered, quota):
     """1 - delivered/quota, floored at 0; zero for a zero quota (nobody can fall short of nothing)."""
-    share = np.divide(quota - delivered, quota, out=np.zeros_like(delivered), where=quota > 0)
+    with np.errstate(over="ignore"):  # a tiny quota far exceeded: -inf, floored to 0 below
+        share = np.divide(quota - delivered, quota, out=np.zeros_like(delivered), where=quota > 0)
     return np.maximum(share, 0.0)
 
 
