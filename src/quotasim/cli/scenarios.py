@@ -5,20 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
 from quotasim.cli.console import err, out
 from quotasim.scenario import builtin_descriptions, load_scenario
 
 
 def scenarios() -> None:
-    """List the built-in scenarios, one line each."""
-    table = Table(show_header=True, box=None)
-    table.add_column("name", style="bold")
-    table.add_column("description")
-    for name, description in builtin_descriptions().items():
-        table.add_row(name, description)
-    out.print(table)
+    """List the built-in scenarios, one line each: name, model, description."""
+    descriptions = builtin_descriptions()
+    width = max(len(name) for name in descriptions)
+    for name, description in descriptions.items():
+        model = load_scenario(name).model
+        out.print(f"[bold]{name:<{width}}[/]  {model:<14}  {escape(description)}", soft_wrap=True)
 
 
 def show(name: str = typer.Argument(..., help="A built-in name or a TOML file.")) -> None:
