@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,3 +27,13 @@ class Result:
     summary: dict[str, Any]
     tables: dict[str, pd.DataFrame]
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def summary_items(summary: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """The leaves of a (nested) summary as ``(dotted.key, value)``, in order:
+    ``{"collected_by_source": {"trade": 0.0}}`` gives ``("collected_by_source.trade", 0.0)``."""
+    for key, value in summary.items():
+        if isinstance(value, Mapping):
+            yield from summary_items(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value

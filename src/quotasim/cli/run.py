@@ -13,6 +13,7 @@ from rich.table import Table
 from quotasim.cli.console import err, out
 from quotasim.cli.options import parse_seed
 from quotasim.outputs.write import check_out_dir, write_run
+from quotasim.result import summary_items
 from quotasim.scenario import DEFAULT_SCENARIO, load_scenario
 from quotasim.simulate import simulate
 
@@ -70,19 +71,11 @@ def summary_table(summary: dict) -> Table:
     table = Table(title=f"{summary.get('scenario', '')} (seed {summary.get('seed', '')})", show_header=True)
     table.add_column("output")
     table.add_column("value", justify="right")
-    for key, value in _flatten(summary):
+    for key, value in summary_items(summary):
         if key in ("scenario", "seed", "model") or isinstance(value, (list, str)):
             continue
         table.add_row(key, _fmt(value))
     return table
-
-
-def _flatten(d: dict, prefix: str = ""):
-    for key, value in d.items():
-        if isinstance(value, dict):
-            yield from _flatten(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}", value
 
 
 def _fmt(value) -> str:

@@ -36,7 +36,7 @@ from quotasim.dashboard.fields import FIELDS, FIELDS_BY_PATH, apply_fields, chec
 from quotasim.dashboard.jobs import DONE, FAILED, QUEUED, Job, JobManager
 from quotasim.errors import InputError
 from quotasim.outputs import figures as _figures
-from quotasim.result import Result
+from quotasim.result import Result, summary_items
 from quotasim.scenario import DEFAULT_SCENARIO, Scenario, builtin_descriptions, builtin_names, load_scenario
 
 log = logging.getLogger(__name__)
@@ -264,18 +264,10 @@ def _plain(value: Any) -> Any:
 
 def summary_rows(summary: dict[str, Any]) -> list[tuple[str, Any]]:
     """(key, value) of each number in a summary, nested keys joined by ``.``, headline first."""
-    flat = list(_flatten(_plain(summary)))
+    flat = list(summary_items(_plain(summary)))
     rank = {k: i for i, k in enumerate(HEADLINE)}
     flat = [(k, v) for k, v in flat if k not in ("scenario", "seed", "model") and not isinstance(v, (str, list))]
     return sorted(flat, key=lambda kv: rank.get(kv[0], len(rank)))
-
-
-def _flatten(d: dict, prefix: str = ""):
-    for key, value in d.items():
-        if isinstance(value, dict):
-            yield from _flatten(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}", value
 
 
 def fmt(value: Any) -> str:

@@ -25,26 +25,20 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from quotasim.errors import InputError
+from quotasim.result import summary_items
 
 SKIP_SUMMARY_KEYS = frozenset({"scenario", "seed", "model"})
 TEST_PREFIX = "test:"
 
 
-def flatten_summary(summary: Mapping[str, Any], prefix: str = "") -> dict[str, float]:
+def flatten_summary(summary: Mapping[str, Any]) -> dict[str, float]:
     """Numeric leaves of a summary as ``{dotted.key: float}``; strings, lists and the
     ``scenario``/``seed``/``model`` keys are skipped, booleans become 0.0/1.0."""
-    out: dict[str, float] = {}
-    for key, value in summary.items():
-        if not prefix and key in SKIP_SUMMARY_KEYS:
-            continue
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            out.update(flatten_summary(value, f"{name}."))
-        elif isinstance(value, (bool, np.bool_)):
-            out[name] = float(value)
-        elif isinstance(value, (int, float, np.integer, np.floating)):
-            out[name] = float(value)
-    return out
+    return {
+        key: float(value)
+        for key, value in summary_items(summary)
+        if key not in SKIP_SUMMARY_KEYS and isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating))
+    }
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 
 from quotasim.errors import InputError
 from quotasim.experiments.executor import RunRecord
+from quotasim.outputs.write import write_json_atomic  # noqa: F401  (the one atomic JSON writer; used by sweep/compare)
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -43,24 +44,10 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=_jsonable) + "\n", "utf-8")
-    os.replace(tmp, path)
-
-
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     pq.write_table(table, tmp)
     os.replace(tmp, path)
-
-
-def _jsonable(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:

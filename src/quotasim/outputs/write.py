@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,9 @@ def check_out_dir(out_dir: Path) -> None:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Write JSON through a uniquely named temporary file and an atomic rename (safe when several
+    writers target the same folder)."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=_jsonable) + "\n", "utf-8")
     os.replace(tmp, path)
 
