@@ -26,7 +26,7 @@ from scipy import stats
 from quotasim.civil_violence.analysis import outbursts
 
 ALPHA = 0.001
-REL_TOL = 0.25
+REL_TOL = 0.15
 ABS_TOL = 1.0
 BURN_IN = 50
 OUTBURST_SHARE = 0.02
