@@ -184,7 +184,6 @@ def run_campaign(scenario: Scenario, *, seed: int, progress=None) -> Result:
             if progress is not None:
                 progress(day, total_days)
 
-        rec.end_campaign(ledger, quota)
         # Ratchet (Weitzman 1980): next quota = growth x (quota + ratchet x over-delivery).
         quota = c.quota_growth * (quota + c.ratchet * np.maximum(ledger.delivered - quota, 0.0))
     return rec.result(free, off, hh, kin, awaiting_arrest=len(queue))

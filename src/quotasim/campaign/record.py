@@ -23,16 +23,16 @@ class Ledger:
 
     campaign: int
     quota: np.ndarray
-    today: dict[str, float]
-    by_source: dict[str, np.ndarray] = field(default_factory=dict)
-    delivered: np.ndarray = None
-    complaint_days: np.ndarray = None
-    shirk_days: np.ndarray = None
-    outcome: np.ndarray = None
-    reason: np.ndarray = None
-    score: np.ndarray = None
-    indignant: np.ndarray = None
-    visibility: np.ndarray = None
+    today: dict[str, float]  # the recorder's flows of the current day, by source
+    by_source: dict[str, np.ndarray] = field(init=False)
+    delivered: np.ndarray = field(init=False)
+    complaint_days: np.ndarray = field(init=False)
+    shirk_days: np.ndarray = field(init=False)
+    outcome: np.ndarray = field(init=False)  # review outcome code; -1 until reviewed
+    reason: np.ndarray = field(init=False)
+    score: np.ndarray = field(init=False)
+    indignant: np.ndarray = field(init=False)
+    visibility: np.ndarray = field(init=False)
 
     def __post_init__(self):
         n = len(self.quota)
@@ -158,9 +158,6 @@ class Recorder:
     def gap_day(self, day, campaign, fear, free) -> None:
         self.new_day()
         self._row(day, campaign, 0, fear, free)
-
-    def end_campaign(self, ledger: Ledger, quota: np.ndarray) -> None:
-        ledger.savings_end = self.pop.officials.savings.copy()
 
     # --- the result -----------------------------------------------------------------------
     def result(self, free, off, hh, kin, *, awaiting_arrest: int) -> Result:
