@@ -48,20 +48,48 @@ def run_campaign(scenario: Scenario, *, seed: int, progress=None) -> Result:
     en = config.enforcement
     # S5/S7: the known punishment (exile, kin to kin_depth) raises the felt cost of arrest.
     penalty = 1.0 + config.attitude.penalty_weight * (en.harshness + en.kin_depth / 3.0) / 2.0
+    takeable = np.zeros(len(hh.holdings))
+
+    def work_queue(queue, day, campaign):
+        """S7 then S9: the security service opens today's cases, within capacity; punishments
+        raise fear at once in the bureau and elsewhere by rumour. Returns the rest of the queue."""
+        cases, rest = open_cases(queue, en.case_capacity_per_day)
+        if len(cases) == 0:
+            return rest
+        free[cases] = False
+        d = config.deterrence
+        batch = punish_inplace(
+            cases, off.savings, hh.persons, hh.exiled, takeable, kin.start, kin.tier,
+            kin.household, kin.has_job, rng, kin_depth=en.kin_depth, harshness=en.harshness,
+            seizure_share=en.seizure_share, kin_exile_probability=en.kin_exile_probability,
+            job_loss_probability=en.job_loss_probability, kin_weight=d.kin_weight,
+            exile_weight=d.exile_weight,
+        )
+        shock_fear_inplace(
+            off.fear, off.bureau, off.bureau[cases], batch.severity, config.officials.bureaus,
+            same_bureau_shock=d.same_bureau_shock, rumour_reach=d.rumour_reach,
+        )
+        rec.cases(batch, day, campaign)
+        return rest
+
     day = 0
     for campaign in range(c.count):
         if campaign > 0:
+            # Between campaigns nothing is collected; fear fades, wages are paid, and the security
+            # service goes on working its queue.
             for _ in range(c.gap_days):
                 day += 1
+                rec.new_day()
                 decay_fear_inplace(off.fear, config.deterrence.decay_per_day, config.deterrence.baseline_fear)
                 off.savings[free] += wage_per_day
                 rec.wages += wage_per_day * free.sum()
-                rec.gap_day(day, campaign, off.fear, free)
+                queue = work_queue(queue, day, campaign)
+                rec.end_day(day, campaign, 0, off.fear, free)
                 if progress is not None:
                     progress(day, total_days)
         ledger = rec.start_campaign(campaign, quota)
         savings_at_start = off.savings.copy()
-        takeable = np.where(hh.exiled, 0.0, c.by_any_means * hh.holdings)
+        takeable[:] = np.where(hh.exiled, 0.0, c.by_any_means * hh.holdings)
         indignant = np.zeros(n, dtype=bool)
         for campaign_day in range(1, c.duration_days + 1):
             day += 1
@@ -155,24 +183,8 @@ def run_campaign(scenario: Scenario, *, seed: int, progress=None) -> Result:
                 queue = np.concatenate([queue, referred])
                 today["referred"] = len(referred)
 
-            # S7: the security service works its queue, within capacity.
-            cases, queue = open_cases(queue, en.case_capacity_per_day)
-            if len(cases):
-                free[cases] = False
-                batch = punish_inplace(
-                    cases, off.savings, hh.persons, hh.exiled, takeable, kin.start, kin.tier,
-                    kin.household, kin.has_job, rng, kin_depth=en.kin_depth, harshness=en.harshness,
-                    seizure_share=en.seizure_share, kin_exile_probability=en.kin_exile_probability,
-                    job_loss_probability=en.job_loss_probability, kin_weight=config.deterrence.kin_weight,
-                    exile_weight=config.deterrence.exile_weight,
-                )
-                d = config.deterrence
-                # S9: fear, at once in the bureau and elsewhere by rumour.
-                shock_fear_inplace(
-                    off.fear, off.bureau, off.bureau[cases], batch.severity, config.officials.bureaus,
-                    same_bureau_shock=d.same_bureau_shock, rumour_reach=d.rumour_reach,
-                )
-                rec.cases(batch, day, campaign)
+            # S7, S9: the security service works its queue; punishments raise fear.
+            queue = work_queue(queue, day, campaign)
 
             today.update(
                 complaints=int(complains.sum()),

@@ -153,11 +153,8 @@ class Recorder:
         self.daily.append(row)
 
     def end_day(self, day, campaign, campaign_day, fear, free) -> None:
+        """Record the day's row (``campaign_day`` 0 for a day between campaigns)."""
         self._row(day, campaign, campaign_day, fear, free)
-
-    def gap_day(self, day, campaign, fear, free) -> None:
-        self.new_day()
-        self._row(day, campaign, 0, fear, free)
 
     # --- the result -----------------------------------------------------------------------
     def result(self, free, off, hh, kin, *, awaiting_arrest: int) -> Result:
