@@ -156,3 +156,16 @@ def test_tables_have_documented_columns():
     assert len(result.tables["officials"]) == 200
     assert result.tables["daily"]["date"].iloc[0].isoformat() == "2020-10-12"
     assert result.tables["daily"]["date"].iloc[-1].isoformat() == "2020-12-30"
+
+
+def test_security_service_works_its_queue_between_campaigns():
+    s = load_scenario("two-campaigns-ratchet", [
+        "officials.risk_aversion_low=0", "review.attitude_weight=5", "campaign.review_day=78",
+        "enforcement.case_capacity_per_day=1",
+    ])
+    result = simulate(s, seed=0)
+    daily = result.tables["daily"]
+    gap = daily[daily["campaign_day"] == 0]
+    assert len(gap) == 30
+    assert gap["arrests"].sum() > 0
+    check_money(result)
