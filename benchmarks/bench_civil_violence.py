@@ -25,23 +25,9 @@ PARAMS = dict(citizen_density=0.7, cop_density=0.04, citizen_vision=7, cop_visio
 
 
 def scenario(side: int, steps: int):
-    from quotasim.scenario import from_tree
+    from quotasim.civil_violence.mesa_params import scenario_from_mesa_params
 
-    return from_tree(
-        {
-            "model": "civil_violence",
-            "name": f"bench-{side}",
-            "variant": "mesa",
-            "steps": steps,
-            "grid": {"width": side, "height": side},
-            "citizens": {"density": PARAMS["citizen_density"], "vision": PARAMS["citizen_vision"]},
-            "cops": {"density": PARAMS["cop_density"], "vision": PARAMS["cop_vision"]},
-            "legitimacy": PARAMS["legitimacy"],
-            "max_jail_term": PARAMS["max_jail_term"],
-            "threshold": PARAMS["active_threshold"],
-            "arrest_constant": PARAMS["arrest_prob_constant"],
-        }
-    )
+    return scenario_from_mesa_params({**PARAMS, "width": side, "height": side}, steps, name=f"bench-{side}")
 
 
 def bench_quotasim(side: int, steps: int, seed: int = 1) -> tuple[float, float, int]:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from quotasim.civil_violence.engine import run_civil_violence, with_rule
+from quotasim.civil_violence.mesa_params import scenario_from_mesa_params
 from quotasim.civil_violence.variants import VARIANTS
-from quotasim.scenario import from_tree
 
 from .agreement import compare, run_statistics
 
@@ -29,22 +29,7 @@ def reference() -> dict:
 
 def scenario_for(params: dict, steps: int):
     """The quotasim scenario with the parameters of a Mesa ``EpsteinCivilViolence`` call."""
-    return from_tree(
-        {
-            "model": "civil_violence",
-            "name": "mesa-reference",
-            "variant": "mesa",
-            "steps": steps,
-            "grid": {"width": params["width"], "height": params["height"]},
-            "citizens": {"density": params["citizen_density"], "vision": params["citizen_vision"]},
-            "cops": {"density": params["cop_density"], "vision": params["cop_vision"]},
-            "legitimacy": params["legitimacy"],
-            "max_jail_term": params["max_jail_term"],
-            "threshold": params["active_threshold"],
-            "arrest_constant": params["arrest_prob_constant"],
-            "movement": params["movement"],
-        }
-    )
+    return scenario_from_mesa_params(params, steps)
 
 
 def quotasim_statistics(set_name: str, variant=None) -> list[dict[str, float]]:

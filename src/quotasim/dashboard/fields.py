@@ -10,12 +10,12 @@ message.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping
 
 from quotasim.errors import InputError
 from quotasim.scenario import Scenario
+from quotasim.scenario.loader import parse_value
 from quotasim.scenario.reference import parameter_rows
 
 WHERE = "field"
@@ -104,16 +104,8 @@ def parse_text(path: str, text: Any) -> Any:
     if text is None or (isinstance(text, str) and not text.strip()):
         raise InputError("a value is required", where=WHERE, key=path)
     if isinstance(text, (bool, int, float)):
-        value: Any = text
-    else:
-        stripped = text.strip()
-        try:
-            value = tomllib.loads(f"v = {stripped}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = stripped
-    if isinstance(value, float) and not math.isfinite(value):
-        raise InputError(f"value must be a finite number, found {text!r}", where=WHERE, key=path)
-    return value
+        return text
+    return parse_value(text, where=WHERE, key=path)
 
 
 def check_field(scenario: Scenario, path: str, text: Any) -> Any:

@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from quotasim.scenario.section import Section
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
-
-class Campaign(_Section):
+class Campaign(Section):
     """S1, S2, S10: the central order and its calendar."""
 
     start_date: dt.date = Field(dt.date(2020, 10, 12), description="first day of the first campaign")
@@ -42,13 +40,13 @@ class Campaign(_Section):
         return self
 
 
-class Trade(_Section):
+class Trade(Section):
     """S1/S10: the trade channel, open only when ``campaign.trade_open``."""
 
     usd_per_day: float = Field(25.0, ge=0.0, le=1e7, description="USD a trade official earns per day at full effort through trade, when open")
 
 
-class Officials(_Section):
+class Officials(Section):
     """The officials ordered to deliver the quota, and their bureaus."""
 
     count: int = Field(200, ge=1, le=10_000_000, description="number of officials ordered to deliver the quota")
@@ -74,7 +72,7 @@ class Officials(_Section):
         return self
 
 
-class Locality(_Section):
+class Locality(Section):
     """S3: a place officials live in or are dispatched to, with its households."""
 
     name: str = Field(min_length=1, max_length=200, description="name of the locality")
@@ -88,14 +86,14 @@ class Locality(_Section):
     home_weight: float = Field(0.0, ge=0.0, le=1e6, description="relative share of officials living there with their families (0: none)")
 
 
-class Dispatch(_Section):
+class Dispatch(Section):
     """S3/S4: how officials earn where they are sent."""
 
     households_per_day: int = Field(4, ge=1, le=1000, description="households an official presses per day")
     crowding: float = Field(0.3, ge=0.0, le=100.0, description="earning chance divided by 1 + crowding x (officials working the locality per 100 of its households)")
 
 
-class Effort(_Section):
+class Effort(Section):
     """S4: daily effort and shirking."""
 
     base: float = Field(0.3, ge=0.0, le=1.0, description="effort of an official with no loyalty, fear or grievance")
@@ -105,7 +103,7 @@ class Effort(_Section):
     shirk_threshold: float = Field(0.25, ge=0.0, le=1.0, description="an official shirks (stays at a relative's home) when grievance - fear exceeds this")
 
 
-class TopUp(_Section):
+class TopUp(Section):
     """S4: paying the shortfall from one's own savings before the review."""
 
     window_days: int = Field(10, ge=0, le=3650, description="days before the review in which officials pay from their own savings")
@@ -115,7 +113,7 @@ class TopUp(_Section):
     reserve_share: float = Field(0.1, ge=0.0, le=1.0, description="share of savings (at the campaign start) an official never pays in")
 
 
-class Attitude(_Section):
+class Attitude(Section):
     """S5: Epstein's rule for open complaint, and informants."""
 
     threshold: float = Field(0.1, ge=-1.0, le=1.0, description="Epstein's threshold T: complain openly when grievance - risk x P > T")
@@ -125,7 +123,7 @@ class Attitude(_Section):
     informant_coverage: float = Field(0.5, ge=0.0, le=1.0, description="probability an open complaint is reported; also the base of the perceived arrest risk")
 
 
-class Patronage(_Section):
+class Patronage(Section):
     """S8: relatives placed in foreign-currency jobs, and "living well" rumours."""
 
     initial_job_share: float = Field(0.2, ge=0.0, le=1.0, description="share of close relatives (tiers 1-2) already in foreign-currency jobs the official arranged")
@@ -135,7 +133,7 @@ class Patronage(_Section):
     visibility_per_job: float = Field(0.15, ge=0.0, le=10.0, description="suspicion ('living well') per relative in such a job")
 
 
-class Review(_Section):
+class Review(Section):
     """S6: the bureau party committee's review: commended / criticised / referred."""
 
     shortfall_weight: float = Field(0.5, ge=0.0, le=10.0, description="weight of the shortfall share in the political score")
@@ -144,7 +142,7 @@ class Review(_Section):
     referral_threshold: float = Field(1.0, gt=0.0, le=100.0, description="political score at or above which an official is referred to the security service")
 
 
-class Enforcement(_Section):
+class Enforcement(Section):
     """S7: the security service."""
 
     kin_depth: int = Field(2, ge=0, le=3, description="relatives investigated: 0 none, 1 immediate family, 2 parents and siblings, 3 three generations")
@@ -155,7 +153,7 @@ class Enforcement(_Section):
     job_loss_probability: float = Field(0.9, ge=0.0, le=1.0, description="probability an investigated relative loses a foreign-currency job")
 
 
-class Kin(_Section):
+class Kin(Section):
     """S7/S8: the kin network of each official, in tiers 1–3 of households."""
 
     tier2_households: float = Field(2.0, ge=0.0, le=50.0, description="mean number of tier-2 relative households (Poisson)")
@@ -163,7 +161,7 @@ class Kin(_Section):
     home_share: float = Field(0.6, ge=0.0, le=1.0, description="probability a relative household lives in the official's home locality (else anywhere)")
 
 
-class Deterrence(_Section):
+class Deterrence(Section):
     """S9: fear, its spread by rumour, and its decay."""
 
     baseline_fear: float = Field(0.2, ge=0.0, le=1.0, description="standing fear of the regime; fear starts here and decays back to it")
@@ -178,7 +176,7 @@ def _default_localities() -> list[Locality]:
     return []
 
 
-class CampaignScenario(_Section):
+class CampaignScenario(Section):
     """A whole campaign scenario: what one ``simulate`` call runs."""
 
     model: Literal["campaign"] = Field("campaign", description="which model: campaign")

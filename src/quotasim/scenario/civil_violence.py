@@ -8,37 +8,35 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from quotasim.scenario.section import Section
 
 VARIANT_NAMES = ("mesa", "epstein2002")
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
-
-class Grid(_Section):
+class Grid(Section):
     """The torus lattice."""
 
     width: int = Field(40, ge=3, le=4096, description="cells across the torus")
     height: int = Field(40, ge=3, le=4096, description="cells down the torus")
 
 
-class Citizens(_Section):
+class Citizens(Section):
     """The general population ("agents" in the paper)."""
 
     density: float = Field(0.7, ge=0.0, le=1.0, description="share of the cells holding a citizen")
     vision: int = Field(7, ge=1, le=100, description="radius within which a citizen counts cops and actives and moves")
 
 
-class Cops(_Section):
+class Cops(Section):
     """The forces of the central authority."""
 
     density: float = Field(0.074, ge=0.0, le=1.0, description="share of the cells holding a cop")
     vision: int = Field(7, ge=1, le=100, description="radius within which a cop arrests and moves")
 
 
-class ScheduleChange(_Section):
+class ScheduleChange(Section):
     """One change of ``legitimacy`` or ``cops.density`` during the run.
 
     From step ``at`` the value moves to ``to``: at once when ``over`` is 0 (a sudden jump, in
@@ -52,14 +50,14 @@ class ScheduleChange(_Section):
     over: int = Field(0, ge=0, description="steps over which the value moves linearly to `to` (0: at once)")
 
 
-class Outbursts(_Section):
+class Outbursts(Section):
     """How outbursts are counted in the summary: a maximal run of steps with more than
     ``threshold_share`` of the citizens active."""
 
     threshold_share: float = Field(0.02, gt=0.0, lt=1.0, description="share of citizens active that makes an outburst")
 
 
-class CivilViolenceScenario(_Section):
+class CivilViolenceScenario(Section):
     """A whole civil-violence scenario: what one ``simulate`` call runs."""
 
     model: Literal["civil_violence"] = "civil_violence"

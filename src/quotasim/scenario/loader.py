@@ -133,14 +133,20 @@ def parse_set(item: str) -> tuple[str, Any]:
     key = key.strip()
     if not sep or not key or any(not part for part in key.split(".")):
         raise InputError(f"expected key.path=value, found {item!r}", where="--set")
+    return key, parse_value(text, where="--set", key=key)
+
+
+def parse_value(text: str, *, where: str, key: str) -> Any:
+    """A value as typed by a person (``--set``, a dashboard field): read as TOML, else kept as a
+    string; NaN and infinity are refused."""
     text = text.strip()
     try:
         value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         value = text
     if isinstance(value, float) and not math.isfinite(value):
-        raise InputError(f"value must be a finite number, found {text!r}", where="--set", key=key)
-    return key, value
+        raise InputError(f"value must be a finite number, found {text!r}", where=where, key=key)
+    return value
 
 
 def _label(path: Path) -> str:
