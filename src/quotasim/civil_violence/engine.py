@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Callable
 
@@ -14,6 +15,7 @@ from quotasim.civil_violence.grid import GridState, initial_state, neighbourhood
 from quotasim.civil_violence.variants import RATIO_ROUNDING, VARIANTS, Variant
 from quotasim.memory import check_fits
 from quotasim.result import Result
+from quotasim.scenario.civil_violence import INFINITE
 
 BYTES_PER_CELL = 8 * 8  # per padded cell: weights, agent ids, canonical index, ghosts, cell list
 BYTES_PER_AGENT = 5 * 8 + 1  # per cell, as an upper bound on agents: position, attributes, term, order
@@ -55,7 +57,7 @@ def run_civil_violence(
     if cop_density is not None:
         cop_targets = np.rint(cop_density * n_cells).astype(np.int64)
         max_cops = int(cop_targets.max())  # reserve cops for a schedule that raises the count
-    pad = max(cfg.citizens.vision, cfg.cops.vision)
+    pad = math.floor(max(cfg.citizens.vision, cfg.cops.vision))
     padded_cells = (cfg.grid.width + 2 * pad) * (cfg.grid.height + 2 * pad)
     snapshots = len(cfg.snapshot_steps) or 5
     check_fits(
@@ -74,19 +76,20 @@ def run_civil_violence(
         pad=pad,
         rng=rng,
     )
-    series, snapshots = simulate_state(st, cfg, var, legit, cop_targets, progress=progress)
+    series, tension, snapshots = simulate_state(st, cfg, var, legit, cop_targets, progress=progress)
     steps_df = pd.DataFrame(
         {
             "step": np.arange(cfg.steps + 1, dtype=np.int64),
             "quiet": series[:, 0],
             "active": series[:, 1],
             "jailed": series[:, 2],
-            "tension": series[:, 3],
+            "tension": tension,
+            "quiet_aggrieved": series[:, 3],
             "cops": series[:, 4],
             "legitimacy": legit,
         }
     )
-    threshold = cfg.outbursts.threshold_share * st.n_citizens
+    threshold = outburst_threshold(cfg, st.n_citizens)
     bursts = outbursts(steps_df["active"].to_numpy()[1:], threshold, steps=steps_df["step"].to_numpy()[1:])
     waits = waiting_times(bursts)
     run = steps_df.iloc[1:]
@@ -102,9 +105,13 @@ def run_civil_violence(
         "mean_active": float(run["active"].mean()),
         "mean_jailed": float(run["jailed"].mean()),
         "mean_tension": float(run["tension"].mean()),
+        "mean_quiet_aggrieved": float(run["quiet_aggrieved"].mean()),
         "peak_active": int(run["active"].max()),
         "peak_active_step": int(run["step"].iloc[int(run["active"].to_numpy().argmax())]),
-        "final": {k: int(run[k].iloc[-1]) for k in ("quiet", "active", "jailed", "tension", "cops")},
+        "final": {
+            **{k: int(run[k].iloc[-1]) for k in ("quiet", "active", "jailed", "quiet_aggrieved", "cops")},
+            "tension": float(run["tension"].iloc[-1]),
+        },
         "outbursts": {
             "threshold_active": float(threshold),
             "count": int(len(bursts)),
@@ -132,9 +139,10 @@ def simulate_state(
     cop_targets: np.ndarray | None,
     *,
     progress: Callable[[int, int], None] | None = None,
-) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
     """Advance ``st`` in place over ``cfg.steps`` steps. Returns int64[steps + 1, 5] (quiet,
-    active, jailed, tension, cops per step; row 0 the initial state) and grid snapshots."""
+    active, jailed, quiet_aggrieved, cops per step; row 0 the initial state), float64[steps + 1]
+    (the paper's tension per step) and grid snapshots."""
     cit = neighbourhood(var.neighbourhood, cfg.citizens.vision)
     cop = neighbourhood(var.neighbourhood, cfg.cops.vision)
     pw = st.pwidth
@@ -143,10 +151,11 @@ def simulate_state(
     steps = cfg.steps
     wanted = set(cfg.snapshot_steps) or {0, steps // 4, steps // 2, (3 * steps) // 4, steps}
     series = np.zeros((steps + 1, 5), np.int64)
+    tension = np.zeros(steps + 1)
     out = np.zeros(4, np.int64)
     order = np.zeros(st.n_agents, np.int64)
     snapshots: dict[int, np.ndarray] = {}
-    kernel.count_states(st.state, st.pos, st.hardship, st.n_citizens, legit[0], cfg.threshold, out)
+    tension[0] = kernel.count_states(st.state, st.pos, st.hardship, st.risk, st.n_citizens, legit[0], cfg.threshold, out)
     series[0, :4] = out
     series[0, 4] = st.cops_on_grid()
     if 0 in wanted:
@@ -161,18 +170,32 @@ def simulate_state(
     t0 = 1
     for t1 in stops:
         kernel.run_steps_inplace(
-            t0, t1, legit, targets, series,
+            t0, t1, legit, targets, series, tension,
             st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp, st.canon,
             st.ghosts, cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
-            cfg.threshold, cfg.arrest_constant, cfg.max_jail_term, rounding, var.move_first,
-            var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, st.free, order, st.rng_state, out,
+            cfg.threshold, cfg.arrest_constant, jail_term_limit(cfg), rounding, var.move_first,
+            var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, cfg.cops_move, st.free, order,
+            st.rng_state, out,
         )
         if t1 in wanted:
             snapshots[t1] = st.codes()
         if progress is not None:
             progress(t1, steps)
         t0 = t1 + 1
-    return series, snapshots
+    return series, tension, snapshots
+
+
+def jail_term_limit(cfg) -> int:
+    """``max_jail_term`` as the kernel takes it: -1 for terms that never end."""
+    return -1 if cfg.max_jail_term == INFINITE else int(cfg.max_jail_term)
+
+
+def outburst_threshold(cfg, n_citizens: int) -> float:
+    """Actives above which a step is part of an outburst: ``outbursts.threshold_count``, else
+    ``outbursts.threshold_share`` of the citizens."""
+    if cfg.outbursts.threshold_count is not None:
+        return float(cfg.outbursts.threshold_count)
+    return cfg.outbursts.threshold_share * n_citizens
 
 
 def with_rule(name: str, **rules) -> Variant:

@@ -38,15 +38,20 @@ class Neighbourhood:
         return self.dy * pwidth + self.dx
 
 
-def neighbourhood(shape: str, vision: int) -> Neighbourhood:
+def neighbourhood(shape: str, vision: float) -> Neighbourhood:
     """``von_neumann``: |dx| + |dy| <= vision (Mesa's ``get_neighborhood(radius=vision)`` on an
-    orthogonal von Neumann grid); ``circle``: dx² + dy² <= vision² (NetLogo's ``in-radius``)."""
+    orthogonal von Neumann grid; ``vision`` a whole number); ``circle``: dx² + dy² <= vision²
+    (NetLogo's ``in-radius``; a radius of 1.7 gives the eight adjacent cells)."""
+    reach = math.floor(vision)
     rows_dy, rows_w = [], []
-    for dy in range(-vision, vision + 1):
+    for dy in range(-reach, reach + 1):
         if shape == "von_neumann":
-            w = vision - abs(dy)
+            if vision != reach:
+                raise ValueError(f"a von Neumann radius is a whole number of cells, not {vision!r}")
+            w = reach - abs(dy)
         elif shape == "circle":
-            w = math.isqrt(vision * vision - dy * dy)
+            # the widest w with w² + dy² <= vision²; w² is whole, so flooring vision² - dy² is exact
+            w = math.isqrt(math.floor(vision * vision - dy * dy))
         else:
             raise ValueError(f"unknown neighbourhood {shape!r}")
         rows_dy.append(dy)

@@ -51,6 +51,9 @@ W_ACTIVE = np.int64(1) << np.int64(21)
 W_EMPTY = np.int64(1) << np.int64(42)
 _MASK = (np.int64(1) << np.int64(21)) - np.int64(1)
 MAX_TRIES = 32
+INFINITE_TERM = np.int64(1) << np.int64(62)
+"""The term given when ``max_jail_term`` is negative (the scenario's ``"infinite"``): it never
+counts down to 0 within a run."""
 
 
 @numba.njit(inline="always")
@@ -195,15 +198,16 @@ def step_inplace(
     pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
     cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
     legitimacy, threshold, arrest_constant, max_jail_term, rounding, move_first,
-    jailed_leave_grid, jail_inclusive, movement, free, order, s,
+    jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s,
 ):
     """One step of random sequential activation, in place. Returns the number of agents activated.
 
     ``pos[i]`` is the (canonical, padded) cell of agent ``i``, -1 when off the grid (a jailed
     citizen in a variant where the jailed leave the grid, or a cop not in service). Ids
     ``0..n_citizens-1`` are citizens, the rest cops. ``*_rows_off``, ``*_rows_w``, ``*_offs``:
-    the neighbourhoods as padded offsets. ``free``: the canonical cells (for releases from jail);
-    ``order``: scratch space of the length of ``pos``.
+    the neighbourhoods as padded offsets. ``max_jail_term`` < 0: terms never end. ``cit_move``,
+    ``cop_move``: whether citizens and cops move (rule M). ``free``: the canonical cells (for
+    releases from jail); ``order``: scratch space of the length of ``pos``.
     """
     n_agents = pos.size
     n = 0
@@ -226,7 +230,7 @@ def step_inplace(
             if jail[i] > 0:  # serving a term on its cell (Mesa): no other change
                 jail[i] -= 1
                 continue
-            if move_first and movement:
+            if move_first and cit_move:
                 to = pick_empty(cwp, pc, cit_offs, s)
                 if to >= 0:
                     pc = _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
@@ -237,13 +241,13 @@ def step_inplace(
             else:
                 state[i] = QUIET
                 set_weight(cwp, ghosts, pc, np.int64(0))
-            if movement and not move_first:
+            if cit_move and not move_first:
                 # the decision changed only the own cell, which is not in the neighbourhood
                 to = pick_empty(cwp, pc, cit_offs, s)
                 if to >= 0:
                     _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
         else:
-            if move_first and movement:
+            if move_first and cop_move:
                 to = pick_empty(cwp, pc, cop_offs, s)
                 if to >= 0:
                     pc = _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
@@ -253,7 +257,10 @@ def step_inplace(
             if actives > 0:
                 ca = canon[pick_in_hood(cwp, W_ACTIVE, actives, pc, cop_offs, s)]
                 a = cell_agent[ca]
-                jail[a] = below(s, jail_span) if jail_span > 0 else 0
+                if max_jail_term < 0:
+                    jail[a] = INFINITE_TERM
+                else:
+                    jail[a] = below(s, jail_span) if jail_span > 0 else 0
                 state[a] = JAILED
                 if jailed_leave_grid:
                     cell_agent[ca] = -1
@@ -261,7 +268,7 @@ def step_inplace(
                     pos[a] = -1
                 else:
                     set_weight(cwp, ghosts, ca, np.int64(0))
-            if (not move_first) and movement and empties > 0:
+            if (not move_first) and cop_move and empties > 0:
                 # Mesa lists the empty cells before the arrest; an arrest on the grid frees none
                 to = pick_in_hood(cwp, W_EMPTY, empties, pc, cop_offs, s)
                 _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
@@ -341,40 +348,53 @@ def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, free
 
 
 @numba.njit(cache=True, _nrt=False)
-def count_states(state, pos, hardship, n_citizens, legitimacy, threshold, out):
-    """``out[:] = quiet, active, jailed, tension`` where tension counts the quiet citizens whose
-    grievance exceeds the threshold (those kept quiet only by the risk of arrest)."""
+def count_states(state, pos, hardship, risk, n_citizens, legitimacy, threshold, out):
+    """``out[:] = quiet, active, jailed, quiet_aggrieved``, where ``quiet_aggrieved`` counts the
+    quiet citizens whose grievance exceeds the threshold (those kept quiet only by the risk of
+    arrest). Returns the paper's tension, Ḡ·B̄/R̄ over the citizens not in jail: their mean
+    grievance times the quiet ("blue") share of them over their mean risk aversion (0 when all
+    are jailed)."""
     quiet = 0
     active = 0
     jailed = 0
-    tension = 0
+    aggrieved = 0
+    sum_g = 0.0
+    sum_r = 0.0
     for i in range(n_citizens):
         st = state[i]
+        if st == JAILED:
+            jailed += 1
+            continue
+        g = hardship[i] * (1.0 - legitimacy)
+        sum_g += g
+        sum_r += risk[i]
         if st == QUIET:
             quiet += 1
-            if hardship[i] * (1.0 - legitimacy) > threshold:
-                tension += 1
-        elif st == ACTIVE:
-            active += 1
+            if g > threshold:
+                aggrieved += 1
         else:
-            jailed += 1
+            active += 1
     out[0] = quiet
     out[1] = active
     out[2] = jailed
-    out[3] = tension
+    out[3] = aggrieved
+    free = quiet + active
+    if free == 0 or sum_r <= 0.0:
+        return 0.0
+    return (sum_g / free) * (quiet / free) / (sum_r / free)
 
 
 @numba.njit(cache=True, _nrt=False)
 def run_steps_inplace(
-    t0, t1, legit, cop_targets, series,
+    t0, t1, legit, cop_targets, series, tension,
     pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
     cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
     threshold, arrest_constant, max_jail_term, rounding, move_first,
-    jailed_leave_grid, jail_inclusive, movement, free, order, s, out,
+    jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s, out,
 ):
     """Steps ``t0..t1`` (inclusive) in place: the cop count follows ``cop_targets[t]`` where it is
-    not -1, legitimacy is ``legit[t]``; ``series[t] = quiet, active, jailed, tension, cops``;
-    ``out`` is scratch space of 4 integers."""
+    not -1, legitimacy is ``legit[t]``; ``series[t] = quiet, active, jailed, quiet_aggrieved,
+    cops`` and ``tension[t]`` the paper's tension; ``out`` is scratch space of 4 integers."""
     for t in range(t0, t1 + 1):
         if cop_targets[t] >= 0:
             set_cop_count_inplace(pos, n_citizens, cop_targets[t], cell_agent, cwp, ghosts, free, s)
@@ -382,9 +402,9 @@ def run_steps_inplace(
             pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
             cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
             legit[t], threshold, arrest_constant, max_jail_term, rounding, move_first,
-            jailed_leave_grid, jail_inclusive, movement, free, order, s,
+            jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s,
         )
-        count_states(state, pos, hardship, n_citizens, legit[t], threshold, out)
+        tension[t] = count_states(state, pos, hardship, risk, n_citizens, legit[t], threshold, out)
         cops = 0
         for i in range(n_citizens, pos.size):
             if pos[i] >= 0:

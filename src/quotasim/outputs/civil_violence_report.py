@@ -40,28 +40,38 @@ def civil_violence_report(result: Result) -> str:
     intro = (
         f"<p>Epstein's (2002) civil-violence Model I, <b>{html.escape(s['variant'])}</b> variant, scenario "
         f"<b>{html.escape(str(s['scenario']))}</b>, seed {s['seed']}, {s['steps']} steps. An outburst is a run of "
-        f"steps with more than {ob['threshold_active']:.0f} citizens active. Tension: quiet citizens whose grievance "
-        "exceeds the threshold, kept quiet only by the risk of arrest.</p>"
+        f"steps with more than {ob['threshold_active']:.0f} citizens active. Tension is the paper's index: the mean "
+        "grievance of the citizens not in jail, times the share of them who are quiet, over their mean risk "
+        "aversion.</p>"
     )
     footer = "quotasim — synthetic agents only; docs/civil_violence.md describes the variants and their sources."
     return page(title=f"Civil violence: {s['scenario']}", intro=intro, cards=cards, figures=figures, footer=footer)
 
 
 def _series(steps, s) -> go.Figure:
+    """Citizens by state above; the paper's tension (and any scheduled legitimacy or cop count, as
+    shares) below, since they are ratios, not counts."""
     scheduled = steps["legitimacy"].nunique() > 1 or steps["cops"].nunique() > 1
-    fig = make_subplots(rows=2 if scheduled else 1, cols=1, shared_xaxes=True,
-                        row_heights=[0.75, 0.25] if scheduled else [1.0], vertical_spacing=0.06)
-    for col, colour in (("active", COLOURS[2]), ("jailed", COLOURS[3]), ("tension", "#f58518"), ("quiet", COLOURS[1])):
-        fig.add_trace(go.Scatter(x=steps["step"], y=steps[col], name=col, line=dict(color=colour, width=1.5),
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.06)
+    for col, name, colour in (
+        ("active", "active", COLOURS[2]),
+        ("jailed", "jailed", COLOURS[3]),
+        ("quiet_aggrieved", "quiet, grievance > T", "#f58518"),
+        ("quiet", "quiet", COLOURS[1]),
+    ):
+        fig.add_trace(go.Scatter(x=steps["step"], y=steps[col], name=name, line=dict(color=colour, width=1.5),
                                  visible=True if col != "quiet" else "legendonly"), row=1, col=1)
+    fig.add_trace(go.Scatter(x=steps["step"], y=steps["tension"], name="tension (mean G x quiet share / mean R)",
+                             line=dict(color="#b279a2", width=1.5)), row=2, col=1)
     if scheduled:
         fig.add_trace(go.Scatter(x=steps["step"], y=steps["legitimacy"], name="legitimacy",
                                  line=dict(color="#54a24b")), row=2, col=1)
         fig.add_trace(go.Scatter(x=steps["step"], y=steps["cops"] / max(1, steps["cops"].max()),
                                  name="cops (share of max)", line=dict(color="#111", dash="dot")), row=2, col=1)
-    fig.update_layout(title="Citizens by state, each step", height=520 if scheduled else 420,
+    fig.update_layout(title="Citizens by state, and tension, each step", height=540,
                       xaxis_title=None, legend=dict(orientation="h"))
     fig.update_yaxes(title_text="citizens", row=1, col=1)
+    fig.update_yaxes(title_text="index", row=2, col=1)
     return fig
 
 

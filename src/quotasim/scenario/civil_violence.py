@@ -6,13 +6,17 @@ kernel trusts what it gets. docs/civil_violence.md describes every key and both 
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from quotasim.scenario.section import Section
 
 VARIANT_NAMES = ("mesa", "epstein2002")
+MAX_JAIL_TERM = 1_000_000
+INFINITE = "infinite"
+"""``max_jail_term = "infinite"``: jail terms that never end (the paper's J_max = ∞)."""
 
 
 class Grid(Section):
@@ -26,14 +30,24 @@ class Citizens(Section):
     """The general population ("agents" in the paper)."""
 
     density: float = Field(0.7, ge=0.0, le=1.0, description="share of the cells holding a citizen")
-    vision: int = Field(7, ge=1, le=100, description="radius within which a citizen counts cops and actives and moves")
+    vision: float = Field(
+        7, ge=1, le=100,
+        description="radius within which a citizen counts cops and actives and moves (whole cells in mesa; "
+        "any radius in epstein2002, e.g. 1.7 for the eight adjacent cells)",
+    )
 
 
 class Cops(Section):
     """The forces of the central authority."""
 
     density: float = Field(0.074, ge=0.0, le=1.0, description="share of the cells holding a cop")
-    vision: int = Field(7, ge=1, le=100, description="radius within which a cop arrests and moves")
+    vision: float = Field(
+        7, ge=1, le=100,
+        description="radius within which a cop arrests and moves (whole cells in mesa; any radius in epstein2002)",
+    )
+    movement: bool | None = Field(
+        None, description="cops move to a random empty cell in vision each turn (default: as `movement`)"
+    )
 
 
 class ScheduleChange(Section):
@@ -55,6 +69,10 @@ class Outbursts(Section):
     ``threshold_share`` of the citizens active."""
 
     threshold_share: float = Field(0.02, gt=0.0, lt=1.0, description="share of citizens active that makes an outburst")
+    threshold_count: int | None = Field(
+        None, ge=0, description="number of citizens active that makes an outburst (the paper: 50); "
+        "replaces threshold_share when given",
+    )
 
 
 class CivilViolenceScenario(Section):
@@ -70,13 +88,36 @@ class CivilViolenceScenario(Section):
     citizens: Citizens = Citizens()
     cops: Cops = Cops()
     legitimacy: float = Field(0.8, ge=0.0, le=1.0, description="L: grievance = hardship x (1 - L)")
-    max_jail_term: int = Field(1000, ge=0, le=1_000_000, description="J_max: jail terms are drawn up to it (inclusive in mesa, exclusive in epstein2002)")
+    max_jail_term: int | Literal["infinite"] = Field(
+        1000,
+        description='J_max: jail terms are drawn up to it (inclusive in mesa, exclusive in epstein2002), or "infinite": '
+        "terms never end",
+    )
     threshold: float = Field(0.1, ge=-1.0, le=1.0, description="T: active when grievance - risk aversion x P > T")
     arrest_constant: float = Field(2.3, ge=0.0, le=100.0, description="k: P = 1 - exp(-k f(C/A))")
-    movement: bool = Field(True, description="agents move to a random empty cell in vision each turn")
+    movement: bool = Field(
+        True, description="citizens (and cops, unless cops.movement says otherwise) move to a random empty cell in "
+        "vision each turn",
+    )
     schedule: list[ScheduleChange] = Field(default_factory=list, max_length=10_000, description="changes of legitimacy or cop density during the run")
     snapshot_steps: list[int] = Field(default_factory=list, max_length=20, description="steps at which the report pictures the grid (default: 0, 1/4, 1/2, 3/4, end)")
     outbursts: Outbursts = Outbursts()
+
+    @field_validator("max_jail_term", mode="before")
+    @classmethod
+    def _jail_term(cls, value: object) -> object:
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if value == INFINITE or (whole and 0 <= value <= MAX_JAIL_TERM):
+            return value
+        raise ValueError(
+            f"must be a whole number of steps from 0 to {MAX_JAIL_TERM}, or \"{INFINITE}\" for terms that never "
+            f"end; found {value!r}"
+        )
+
+    @property
+    def cops_move(self) -> bool:
+        """Whether cops move (``cops.movement``, else ``movement``)."""
+        return self.movement if self.cops.movement is None else self.cops.movement
 
     @model_validator(mode="after")
     def _consistent(self) -> CivilViolenceScenario:
@@ -87,9 +128,15 @@ class CivilViolenceScenario(Section):
             )
         side = min(self.grid.width, self.grid.height)
         for key, vision in (("citizens.vision", self.citizens.vision), ("cops.vision", self.cops.vision)):
-            if 2 * vision + 1 > side:
+            if self.variant == "mesa" and vision != int(vision):
                 raise ValueError(
-                    f"{key}: vision {vision} needs a grid of at least {2 * vision + 1} cells a side "
+                    f"{key}: the mesa variant's vision is a von Neumann radius in whole cells (found {vision:g}); "
+                    "a fractional radius needs variant = \"epstein2002\""
+                )
+            reach = math.floor(vision)
+            if 2 * reach + 1 > side:
+                raise ValueError(
+                    f"{key}: vision {vision:g} needs a grid of at least {2 * reach + 1} cells a side "
                     f"(found {self.grid.width}x{self.grid.height}); a neighbourhood must not wrap onto itself"
                 )
         for i, change in enumerate(self.schedule):
