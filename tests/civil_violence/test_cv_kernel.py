@@ -141,3 +141,14 @@ def test_pick_empty_is_uniform_over_empty_cells():
     from scipy import stats
 
     assert stats.chisquare(list(counts.values())).pvalue > 0.001
+
+
+@pytest.mark.parametrize("vision, cells", [(1, 4), (1.5, 8), (1.7, 8), (2, 12), (7, 148)])
+def test_circular_vision_counts_the_cells_within_the_radius(vision, cells):
+    """The paper's run 1 uses vision 1.7: the eight adjacent cells; vision 7 sees 148 cells."""
+    assert neighbourhood("circle", vision).size == cells
+
+
+def test_a_von_neumann_vision_is_whole_cells():
+    with pytest.raises(ValueError, match="whole number"):
+        neighbourhood("von_neumann", 1.7)

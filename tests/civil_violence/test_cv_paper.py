@@ -66,3 +66,20 @@ def test_cop_reduction_tips_into_rebellion_while_cops_are_still_many():
     assert np.median(cops_then) > 0.6
     baseline = [r.tables["steps"]["active"].max() for r in _runs("epstein-run-5", seeds, steps=400)]
     assert np.sum(np.array(baseline) > OUTBURST) <= 0.4 * len(seeds)
+
+
+def test_run_1_agents_are_active_where_no_cop_stands_next_to_them():
+    """Figs. 1-2 (deception): with vision 1.7 a citizen sees its eight neighbours only; the actives
+    are those with no cop among them, and a cop moving in quiets them."""
+    for r in _runs("epstein-run-1", range(3), snapshot_steps=[200]):
+        grid = r.extra["snapshots"][200]
+        cop = grid == 4
+        near_cop = np.zeros_like(cop)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                if dy or dx:
+                    near_cop |= np.roll(np.roll(cop, dy, axis=0), dx, axis=1)
+        active, quiet = grid == 2, grid == 1
+        assert active.sum() > 30  # a steady few percent act ...
+        assert (active & near_cop).sum() <= 0.02 * active.sum()  # ... almost never next to a cop ...
+        assert (quiet & near_cop).sum() > 0.2 * quiet.sum()  # ... where many quiet citizens stand
