@@ -93,9 +93,11 @@ def test_other_wrong_rules_are_detected(rules):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 @pytest.mark.parametrize("set_name", ["outbursts", "quiet"])
 def test_mesa_variant_agrees_with_mesa_run_live(set_name):
-    """Re-runs Mesa now (minutes) instead of reading the fixture."""
+    """Re-runs Mesa now on other seeds than the fixture's (Mesa takes about 6 CPU-seconds a run:
+    some 15 minutes for the outburst set, 25 for the quiet one) instead of reading the fixture."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
