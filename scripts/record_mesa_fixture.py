@@ -44,13 +44,15 @@ SETS = {
         steps=200,
         seeds=list(range(10000, 10150)),
     ),
-    # Mesa's model defaults: quiet, with arrests accumulating under long terms
+    # Mesa's model defaults: quiet, with arrests accumulating under long terms. Outbursts are rare
+    # (about 5% of runs) and set a run's jailed count for good, so the per-run mean jailed is
+    # heavy-tailed: 240 seeds keep 15% of its mean above three standard errors of the difference
     "quiet": dict(
         params=dict(width=40, height=40, citizen_density=0.7, cop_density=0.074, citizen_vision=7, cop_vision=7,
                     legitimacy=0.8, max_jail_term=1000, active_threshold=0.1, arrest_prob_constant=2.3,
                     movement=True),
         steps=200,
-        seeds=list(range(2000, 2030)),
+        seeds=list(range(2000, 2240)),
     ),
 }
 RUN_KEYS = ("seed", "citizens", "cops", "active", "jailed")

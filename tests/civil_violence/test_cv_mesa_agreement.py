@@ -51,7 +51,7 @@ def mesa_statistics(set_name: str) -> list[dict[str, float]]:
 def test_fixture_has_provenance_and_enough_seeds():
     ref = reference()
     assert ref["provenance"]["mesa"].startswith("3.3.")
-    for name, at_least in (("outbursts", 150), ("quiet", 30)):
+    for name, at_least in (("outbursts", 150), ("quiet", 240)):
         spec = ref["sets"][name]
         assert spec["provenance"]["mesa"].startswith("3.3.")
         assert len(spec["runs"]) >= at_least
