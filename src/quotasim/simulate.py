@@ -10,6 +10,7 @@ from typing import Callable
 
 from quotasim.campaign.engine import run_campaign
 from quotasim.civil_violence.engine import run_civil_violence
+from quotasim.provenance import provenance
 from quotasim.result import Result
 from quotasim.scenario import Scenario
 
@@ -24,6 +25,9 @@ ENGINES: dict[str, Callable[..., Result]] = {
 
 def simulate(scenario: Scenario, *, seed: int | None = None, progress: ProgressFn | None = None) -> Result:
     """Run one scenario. ``seed=None`` uses the scenario's own ``seed``; the same scenario and
-    seed give bit-identical results."""
+    seed give bit-identical results. The summary ends with a ``provenance`` object (version,
+    scenario hash, library versions)."""
     run_seed = scenario.seed if seed is None else int(seed)
-    return ENGINES[scenario.model](scenario, seed=run_seed, progress=progress)
+    result = ENGINES[scenario.model](scenario, seed=run_seed, progress=progress)
+    result.summary["provenance"] = provenance(scenario)
+    return result

@@ -3,7 +3,33 @@ crowding — and from trade when it is open (S10)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+UNCLAIMED = np.iinfo(np.int64).max
+
+
+@dataclass
+class VisitDraws:
+    """One day's draws for visiting households, the same size whoever works that day (so that two
+    runs with the same seed visit the same households): the order in which officials arrive
+    (a permutation of the N officials) and, per official and contact, a uniform that picks the
+    household, shape (N, contacts)."""
+
+    order: np.ndarray
+    pick: np.ndarray
+
+
+def draw_visits(n_officials: int, contacts: int, rng: np.random.Generator) -> VisitDraws:
+    return VisitDraws(order=rng.permutation(n_officials), pick=rng.random((n_officials, contacts)))
+
+
+def crowding_density(working_locality, household_start):
+    """Officials working each locality today, per 100 of its households."""
+    n_localities = len(household_start) - 1
+    crowd = np.bincount(working_locality, minlength=n_localities)
+    return 100.0 * crowd / np.maximum(np.diff(household_start), 1)
 
 
 def demand(effort, skill, opportunity, density, crowding):
@@ -20,31 +46,34 @@ def trade_income(effort, skill, usd_per_day, trade_open):
     return effort * skill * usd_per_day
 
 
-def extract_inplace(demand_usd, locality, household_start, holdings, takeable, contacts, rng):
-    """Officials press households in their locality; holdings and takeable are reduced in place.
+def extract_inplace(demand_usd, locality, household_start, holdings, takeable, claim, draws):
+    """Officials press households in their locality; ``holdings`` and ``takeable`` fall in place.
 
-    Each official with a demand visits ``contacts`` random households of their locality and asks
-    each for an equal part of the demand. A household is pressed by at most one official a day
-    (the first to arrive, in random order); it gives what is asked up to what may still be taken
-    from it "by any means" (``takeable``, never more than its holdings).
+    Each official with a demand visits ``contacts`` random households of his locality and asks
+    each for an equal part of the demand. Officials arrive in the day's random order
+    (``draws.order``), each visiting his households in turn; a household is pressed by the first
+    visit only, and gives what is asked up to what may still be taken from it "by any means"
+    (``takeable``, never more than its holdings). ``claim`` is scratch space of one int64 per
+    household.
 
     Returns (received per official, households pressed, USD taken from each of them).
     """
-    n = len(demand_usd)
-    asking = np.flatnonzero(demand_usd > 0)
-    if len(asking) == 0:
+    n, contacts = draws.pick.shape
+    arriving = draws.order[demand_usd[draws.order] > 0]
+    if len(arriving) == 0:
         return np.zeros(n), np.zeros(0, dtype=np.int64), np.zeros(0)
-    who = np.repeat(asking, contacts)
-    loc = locality[who]
-    lo = household_start[loc]
-    size = household_start[loc + 1] - lo
-    target = lo + np.floor(rng.random(len(who)) * size).astype(np.int64)
-    order = rng.permutation(len(who))
-    _, first = np.unique(target[order], return_index=True)
-    reach = order[first]
-    pressed = target[reach]
-    take = np.minimum(demand_usd[who[reach]] / contacts, takeable[pressed])
+    who = np.repeat(arriving, contacts)
+    pick = draws.pick[arriving].ravel()
+    lo = household_start[locality[who]]
+    size = household_start[locality[who] + 1] - lo
+    target = lo + np.floor(pick * size).astype(np.int64)
+    visit = np.arange(len(who), dtype=np.int64)
+    claim[target] = UNCLAIMED
+    np.minimum.at(claim, target, visit)
+    first = claim[target] == visit
+    pressed, asker = target[first], who[first]
+    take = np.minimum(demand_usd[asker] / contacts, takeable[pressed])
     holdings[pressed] -= take
     takeable[pressed] -= take
-    received = np.bincount(who[reach], weights=take, minlength=n)
+    received = np.bincount(asker, weights=take, minlength=n)
     return received, pressed, take

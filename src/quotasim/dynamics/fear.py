@@ -1,27 +1,34 @@
 """S9: deterrence — fear rises at once in the bureau of a punished official, elsewhere by rumour,
-and decays day by day. Fear feeds effort, top-ups and silence (see effort, topup, complaint)."""
+rises in officials criticised at summing-up sessions and in their bureau, and decays day by day
+toward the regime's standing level. Fear feeds effort, top-ups and silence (see effort, topup,
+complaint)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 
-def decay_fear_inplace(fear, decay_per_day, baseline_fear):
-    """Fear relaxes toward the regime's standing level ``baseline_fear`` by ``decay_per_day`` a day."""
-    fear -= decay_per_day * (fear - baseline_fear)
+def fade_fear_inplace(fear, deterrence):
+    """Fear relaxes toward ``baseline_fear`` by ``decay_per_day`` of the excess, each day."""
+    fear -= deterrence.decay_per_day * (fear - deterrence.baseline_fear)
 
 
-def shock_fear_inplace(fear, bureau, case_bureau, case_severity, n_bureaus, *, same_bureau_shock, rumour_reach):
-    """Raise fear after today's cases.
+def raise_fear_inplace(fear, felt):
+    """``fear <- 1 - (1 - fear) * exp(-felt)``: shocks compound without passing 1, in any order."""
+    fear[:] = 1.0 - (1.0 - fear) * np.exp(-felt)
 
-    Each case of severity s in bureau b raises the fear of b's officials as
-    ``1 - (1 - fear) * exp(-same_bureau_shock * s)``; officials of the other bureaus hear of it by
-    rumour, weighted by ``rumour_reach`` and spread over the other bureaus (so the effect does not
-    grow with the number of bureaus). The closed form makes the order of cases irrelevant.
-    """
-    if len(case_bureau) == 0:
-        return
+
+def case_shock(bureau, case_bureau, case_severity, n_bureaus, deterrence):
+    """What each official feels of today's cases: in the case's own bureau
+    ``same_bureau_shock x severity``; in the others ``rumour_reach`` of that, spread over the other
+    bureaus (so the effect does not grow with the number of bureaus)."""
     own = np.bincount(case_bureau, weights=case_severity, minlength=n_bureaus)
     others = (own.sum() - own) / max(n_bureaus - 1, 1)
-    felt = own[bureau] + rumour_reach * others[bureau]
-    fear[:] = 1.0 - (1.0 - fear) * np.exp(-same_bureau_shock * felt)
+    return deterrence.same_bureau_shock * (own[bureau] + deterrence.rumour_reach * others[bureau])
+
+
+def criticism_shock(bureau, criticised, n_bureaus, sessions):
+    """What each official feels of today's summing-up session: ``criticism_fear`` if criticised
+    himself, plus ``bureau_fear`` per official criticised in his bureau."""
+    in_bureau = np.bincount(bureau[criticised], minlength=n_bureaus)
+    return sessions.criticism_fear * criticised + sessions.bureau_fear * in_bureau[bureau]

@@ -1,5 +1,10 @@
-"""S7: the security service — arrests within its case capacity, home search, investigation along
-the kin network to ``kin_depth``, loss of relatives' foreign-currency jobs, exile of households."""
+"""S7: the security service's cases — arrest, home search, investigation along the kin network to
+``kin_depth``, loss of relatives' foreign-currency jobs, exile of households.
+
+Each person is counted once under each punishment: a household already investigated is not
+investigated again, an exiled household is not exiled again, and a relative who lost a job gets
+none again. One row per punished person of each case records what the case did to him.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Punishment codes, most severe last; a person punished twice keeps the most severe.
+# Punishment codes, most severe last; a person's row carries the most severe one of the case.
 INVESTIGATED, LOST_JOB, EXILED_P, ARRESTED, ARRESTED_EXILED = 0, 1, 2, 3, 4
 PUNISHMENTS = ("investigated", "lost_job", "exiled", "arrested", "arrested_and_exiled")
+
+
+@dataclass
+class CaseFates:
+    """The chance part of every possible case, drawn once per run, so that a case's fate does not
+    depend on when it happens: a uniform per official (exile) and per kin link (the relative's
+    household exiled with him; job lost)."""
+
+    exile: np.ndarray
+    kin_exile: np.ndarray
+    job_loss: np.ndarray
+
+
+def draw_fates(n_officials: int, n_links: int, rng: np.random.Generator) -> CaseFates:
+    return CaseFates(rng.random(n_officials), rng.random(n_links), rng.random(n_links))
 
 
 @dataclass
@@ -17,21 +37,18 @@ class CaseBatch:
     """What one day's cases did. Per-case arrays have shape (C,); ``person_*`` one row per punished person."""
 
     official: np.ndarray
-    seized_usd: np.ndarray
+    savings_seized_usd: np.ndarray
+    household_seized_usd: np.ndarray
     exiled: np.ndarray
-    relatives_investigated: np.ndarray
+    relatives_investigated: np.ndarray  # relatives investigated for the first time
     relatives_lost_jobs: np.ndarray
-    exiled_persons: np.ndarray
+    exiled_persons: np.ndarray  # persons exiled for the first time, the official included
     severity: np.ndarray
     person_case: np.ndarray  # index into this batch
     person_tier: np.ndarray  # 0 = the official
     person_household: np.ndarray
+    person_member: np.ndarray
     person_punishment: np.ndarray
-
-
-def open_cases(queue, capacity):
-    """Split the queue (ordered by priority) into today's cases and the rest."""
-    return queue[:capacity], queue[capacity:]
 
 
 def _kin_rows(cases, kin_start):
@@ -42,57 +59,90 @@ def _kin_rows(cases, kin_start):
     return owner, first + within
 
 
-def punish_inplace(cases, savings, household_persons, household_exiled, takeable, kin_start, kin_tier, kin_household, has_job, rng, *, kin_depth, harshness, seizure_share, kin_exile_probability, job_loss_probability, kin_weight, exile_weight):
-    """Carry out today's cases (officials ``cases``). Savings, exile flags, takeable holdings and
-    jobs change in place. With ``kin_depth = 0`` no relative is touched, and an exiled official
-    goes alone."""
+def _first_of_each(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """True at the first masked occurrence of each value (in array order)."""
+    out = np.zeros(len(values), dtype=bool)
+    where = np.flatnonzero(mask)
+    _, first = np.unique(values[where], return_index=True)
+    out[where[first]] = True
+    return out
+
+
+def home_search_inplace(cases, officials, households, takeable, enforcement):
+    """Seize ``seizure_share`` of the official's savings and of his household's foreign currency."""
+    own = officials.household[cases]
+    savings_seized = enforcement.seizure_share * officials.savings[cases]
+    officials.savings[cases] -= savings_seized
+    household_seized = enforcement.seizure_share * households.holdings[own]
+    households.holdings[own] -= household_seized
+    takeable[own] = np.minimum(takeable[own], households.holdings[own])
+    return savings_seized, household_seized
+
+
+def punish_inplace(cases, officials, households, kin, takeable, fates, enforcement, deterrence) -> CaseBatch:
+    """Carry out today's cases (officials ``cases``, in the order opened). Savings, holdings,
+    exile and investigation flags, takeable holdings and jobs change in place. With
+    ``kin_depth = 0`` no relative is touched, and an exiled official goes alone."""
     c = len(cases)
-    seized = seizure_share * savings[cases]
-    savings[cases] -= seized
-    exiled = rng.random(c) < harshness
-    owner, rows = _kin_rows(cases, kin_start)
-    tier = kin_tier[rows]
-    investigated = tier <= kin_depth
-    owner, rows, tier = owner[investigated], rows[investigated], tier[investigated]
-    household = kin_household[rows]
-    # Relatives in the household: everyone but the official himself in his own (tier-1) household.
-    persons = household_persons[household].astype(np.int64) - (tier == 1)
-    # Draw in a fixed order: exile of each relative household, then job loss.
-    kin_exile_draw = rng.random(len(rows))
-    job_draw = rng.random(len(rows))
-    household_goes = exiled[owner] & ((tier == 1) | (kin_exile_draw < kin_exile_probability))
-    loses_job = has_job[rows] & ((job_draw < job_loss_probability) | household_goes)
-    has_job[rows[loses_job]] = False
-    gone = household[household_goes]
-    household_exiled[gone] = True
-    takeable[gone] = 0.0
+    savings_seized, household_seized = home_search_inplace(cases, officials, households, takeable, enforcement)
+    exiled = fates.exile[cases] < enforcement.harshness
 
-    n_exiled_rel = np.where(household_goes, persons, 0)
-    n_lost = np.where(loses_job & ~household_goes & (persons > 0), 1, 0)
-    n_inv = persons - n_exiled_rel - n_lost
-    rel_inv = np.bincount(owner, weights=persons, minlength=c).astype(np.int64)
-    rel_lost = np.bincount(owner, weights=loses_job, minlength=c).astype(np.int64)
-    exiled_persons = np.bincount(owner, weights=n_exiled_rel, minlength=c).astype(np.int64) + exiled
-    punished_rel = rel_inv
-    severity = 1.0 + kin_weight * punished_rel / (punished_rel + 5.0) + exile_weight * exiled
+    owner, rows = _kin_rows(cases, kin.start)
+    tier = kin.tier[rows]
+    reached = (tier <= enforcement.kin_depth) & ~households.exiled[kin.household[rows]]
+    owner, rows, tier = owner[reached], rows[reached], tier[reached]
+    household = kin.household[rows]
+    # Relatives in the household: everyone but the official himself (member 0) in his own.
+    first_member = (tier == 1).astype(np.int64)
+    relatives = households.persons[household].astype(np.int64) - first_member
 
-    # One row per punished person: the official, then each relative with their punishment.
-    per_row = np.stack([n_inv, n_lost, n_exiled_rel], axis=1)  # (R, 3)
-    kinds = np.array([INVESTIGATED, LOST_JOB, EXILED_P], dtype=np.int8)
-    reps = per_row.ravel()
-    person_row = np.repeat(np.repeat(np.arange(len(rows)), 3), reps)
-    person_kind = np.repeat(np.tile(kinds, len(rows)), reps)
-    official_kind = np.where(exiled, ARRESTED_EXILED, ARRESTED).astype(np.int8)
+    goes = exiled[owner] & ((tier == 1) | (fates.kin_exile[rows] < enforcement.kin_exile_probability))
+    loses = kin.has_job[rows] & ((fates.job_loss[rows] < enforcement.job_loss_probability) | goes)
+    newly_investigated = _first_of_each(household, np.ones(len(household), dtype=bool)) & ~households.investigated[household]
+    newly_exiled = _first_of_each(household, goes)
+
+    households.investigated[household] = True
+    households.exiled[household[goes]] = True
+    takeable[household[goes]] = 0.0
+    kin.has_job[rows[loses]] = False
+    kin.job_lost[rows[loses]] = True
+
+    rel_inv = np.bincount(owner, weights=np.where(newly_investigated, relatives, 0), minlength=c).astype(np.int64)
+    rel_lost = np.bincount(owner, weights=loses, minlength=c).astype(np.int64)
+    exiled_persons = np.bincount(owner, weights=np.where(newly_exiled, relatives, 0), minlength=c).astype(np.int64) + exiled
+    reached_relatives = np.bincount(owner, weights=relatives, minlength=c)
+    severity = (
+        1.0
+        + deterrence.kin_weight * reached_relatives / (reached_relatives + 5.0)
+        + deterrence.exile_weight * exiled
+    )
+
+    # One row per punished relative: every relative of a household first investigated or exiled
+    # here, and each relative who lost a job; then the officials themselves.
+    everyone = newly_investigated | newly_exiled
+    count = np.where(everyone, relatives, loses.astype(np.int64))
+    row_of = np.repeat(np.arange(len(rows)), count)
+    within = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    job_member = kin.member[rows].astype(np.int64)
+    member = np.where(everyone[row_of], first_member[row_of] + within, job_member[row_of])
+    punishment = np.where(
+        newly_exiled[row_of],
+        EXILED_P,
+        np.where(loses[row_of] & (member == job_member[row_of]), LOST_JOB, INVESTIGATED),
+    ).astype(np.int8)
+    official_punishment = np.where(exiled, ARRESTED_EXILED, ARRESTED).astype(np.int8)
     return CaseBatch(
         official=cases,
-        seized_usd=seized,
+        savings_seized_usd=savings_seized,
+        household_seized_usd=household_seized,
         exiled=exiled,
         relatives_investigated=rel_inv,
         relatives_lost_jobs=rel_lost,
         exiled_persons=exiled_persons,
         severity=severity,
-        person_case=np.concatenate([np.arange(c), owner[person_row]]),
-        person_tier=np.concatenate([np.zeros(c, dtype=np.int8), tier[person_row]]),
-        person_household=np.concatenate([np.full(c, -1, dtype=np.int64), household[person_row]]),
-        person_punishment=np.concatenate([official_kind, person_kind]),
+        person_case=np.concatenate([np.arange(c), owner[row_of]]),
+        person_tier=np.concatenate([np.zeros(c, dtype=np.int8), tier[row_of]]),
+        person_household=np.concatenate([officials.household[cases], household[row_of]]),
+        person_member=np.concatenate([np.zeros(c, dtype=np.int64), member]),
+        person_punishment=np.concatenate([official_punishment, punishment]),
     )

@@ -26,7 +26,9 @@ class Campaign(Section):
     trade_open: bool = Field(False, description="whether the trade channel is open (false: trade suspended, as under COVID-19)")
     count: int = Field(1, ge=1, le=50, description="number of campaigns run in sequence")
     gap_days: int = Field(0, ge=0, le=3650, description="days between two campaigns")
-    ratchet: float = Field(0.0, ge=0.0, le=2.0, description="Weitzman ratchet: next quota = quota + ratchet x (delivered - quota) where delivered exceeds quota")
+    ratchet: float = Field(0.0, ge=0.0, le=2.0, description="Weitzman ratchet: next quota = quota_growth x (quota + ratchet x max(0, benchmark - quota)); 0 keeps quotas")
+    ratchet_basis: Literal["own", "bureau_top"] = Field("bureau_top", description="the ratchet's benchmark: 'own' (what the official delivered) or 'bureau_top' (the ratchet_quantile of deliveries in his bureau: the best become everyone's minimum)")
+    ratchet_quantile: float = Field(0.9, ge=0.0, le=1.0, description="with ratchet_basis = 'bureau_top': the quantile of the bureau's deliveries taken as the benchmark (1: the bureau's maximum)")
     quota_growth: float = Field(1.0, ge=0.0, le=100.0, description="factor applied to every official's quota from one campaign to the next")
     after_quota_effort: float = Field(0.3, ge=0.0, le=1.0, description="share of effort kept once the quota is met")
 
@@ -59,7 +61,7 @@ class Officials(Section):
     loyalty_concentration: float = Field(6.0, gt=0.0, le=1e6, description="concentration (a + b) of the Beta distribution of loyalty")
     risk_aversion_low: float = Field(0.1, ge=0.0, le=1.0, description="lower bound of officials' risk aversion (uniform)")
     risk_aversion_high: float = Field(1.0, ge=0.0, le=1.0, description="upper bound of officials' risk aversion (uniform)")
-    hardship_max: float = Field(0.3, ge=0.0, le=1.0, description="hardship before the campaign is uniform on [0, hardship_max]")
+    hardship_max: float = Field(0.25, ge=0.0, le=1.0, description="hardship before the campaign is uniform on [0, hardship_max]")
 
     @model_validator(mode="after")
     def _ordered(self) -> Officials:
@@ -100,7 +102,7 @@ class Effort(Section):
     loyalty_weight: float = Field(0.4, ge=0.0, le=10.0, description="effort added per unit of loyalty")
     fear_weight: float = Field(0.5, ge=0.0, le=10.0, description="effort added per unit of fear")
     cost_weight: float = Field(0.4, ge=0.0, le=10.0, description="effort lost per unit of grievance")
-    shirk_threshold: float = Field(0.25, ge=0.0, le=1.0, description="an official shirks (stays at a relative's home) when grievance - fear exceeds this")
+    shirk_threshold: float = Field(0.15, ge=0.0, le=1.0, description="an official shirks (stays at a relative's home) when grievance x (1 - fear) exceeds this")
 
 
 class TopUp(Section):
@@ -117,10 +119,11 @@ class Attitude(Section):
     """S5: Epstein's rule for open complaint, and informants."""
 
     threshold: float = Field(0.1, ge=-1.0, le=1.0, description="Epstein's threshold T: complain openly when grievance - risk x P > T")
-    arrest_constant: float = Field(2.3, ge=0.0, le=100.0, description="Epstein's k in P = 1 - exp(-k x (informant_coverage + fear))")
-    burden_weight: float = Field(0.4, ge=0.0, le=10.0, description="how much the burden (behind schedule, own money spent) adds to hardship")
+    arrest_constant: float = Field(2.3, ge=0.0, le=100.0, description="Epstein's k in the perceived arrest probability P = 1 - exp(-k x informant_coverage x fear)")
+    burden_weight: float = Field(0.25, ge=0.0, le=10.0, description="how much the burden of the order (the share of the quota behind schedule) adds to hardship")
     penalty_weight: float = Field(1.0, ge=0.0, le=10.0, description="how much the known punishment (harshness, kin depth) raises the felt cost of arrest")
     informant_coverage: float = Field(0.5, ge=0.0, le=1.0, description="probability an open complaint is reported; also the base of the perceived arrest risk")
+    reports_to_open_case: int = Field(4, ge=1, le=1000, description="informants' reports of an official's open complaints after which the security service opens a case on its own, during the campaign")
 
 
 class Patronage(Section):
@@ -139,16 +142,31 @@ class Review(Section):
     shortfall_weight: float = Field(0.5, ge=0.0, le=10.0, description="weight of the shortfall share in the political score")
     attitude_weight: float = Field(0.8, ge=0.0, le=10.0, description="weight of reported indignation in the political score")
     visibility_weight: float = Field(0.3, ge=0.0, le=10.0, description="weight of visibility in the political score")
-    referral_threshold: float = Field(1.0, gt=0.0, le=100.0, description="political score at or above which an official is referred to the security service")
+    criticism_weight: float = Field(0.2, ge=0.0, le=10.0, description="weight in the political score of the share of the campaign's summing-up sessions that criticised the official (repeated criticism)")
+    referral_threshold: float = Field(1.0, gt=0.0, le=100.0, description="political score at which the probability of referral to the security service is one half")
+    referral_steepness: float = Field(6.0, gt=0.0, le=100.0, description="steepness h of the referral probability score^h / (score^h + referral_threshold^h): large h approaches a hard threshold")
+
+
+class Sessions(Section):
+    """S9: regular summing-up sessions (weekly life-review sessions, saenghwal chonghwa) that
+    criticise the laggards before their bureau, during the campaign."""
+
+    interval_days: int = Field(7, ge=0, le=3650, description="days between two summing-up sessions (0: none); the first is on day interval_days of the campaign")
+    lag_share: float = Field(0.4, ge=0.0, le=1.0, description="an official is criticised when his progress toward the quota is below (1 - lag_share) times his bureau's average progress")
+    criticism_fear: float = Field(0.1, ge=0.0, le=10.0, description="fear shock felt by a criticised official: fear <- 1 - (1 - fear) x exp(-criticism_fear)")
+    bureau_fear: float = Field(0.005, ge=0.0, le=10.0, description="fear shock felt by every official of the bureau per official criticised there")
 
 
 class Enforcement(Section):
     """S7: the security service."""
 
     kin_depth: int = Field(2, ge=0, le=3, description="relatives investigated: 0 none, 1 immediate family, 2 parents and siblings, 3 three generations")
-    case_capacity_per_day: int = Field(2, ge=0, le=10_000_000, description="cases the security service can open per day")
+    staff_per_1000_persons: float = Field(2.0, ge=0.0, le=1000.0, description="state security staff per 1,000 persons of the scenario's population")
+    case_staff_share: float = Field(0.02, ge=0.0, le=1.0, description="share of those staff free to work the campaign's cases")
+    case_staff_days: float = Field(10.0, gt=0.0, le=10_000.0, description="staff-days of work one case takes (arrest, home search, investigation of the relatives)")
+    case_capacity_per_day: float | None = Field(None, ge=0.0, le=10_000_000.0, description="cases the security service can open per day; when absent it follows from staffing: persons x staff_per_1000_persons / 1000 x case_staff_share / case_staff_days")
     harshness: float = Field(0.5, ge=0.0, le=1.0, description="probability a case ends in exile of the official's household")
-    seizure_share: float = Field(0.8, ge=0.0, le=1.0, description="share of the official's savings seized in the home search")
+    seizure_share: float = Field(0.8, ge=0.0, le=1.0, description="share of the official's savings, and of his household's foreign currency, seized in the home search")
     kin_exile_probability: float = Field(0.2, ge=0.0, le=1.0, description="probability each investigated relative household (tier 2+) is exiled with him")
     job_loss_probability: float = Field(0.9, ge=0.0, le=1.0, description="probability an investigated relative loses a foreign-currency job")
 
@@ -193,6 +211,7 @@ class CampaignScenario(Section):
     attitude: Attitude = Attitude()
     patronage: Patronage = Patronage()
     review: Review = Review()
+    sessions: Sessions = Sessions()
     enforcement: Enforcement = Enforcement()
     kin: Kin = Kin()
     deterrence: Deterrence = Deterrence()
@@ -209,4 +228,26 @@ class CampaignScenario(Section):
                 "localities: at least one locality needs home_weight > 0 and households > 0 "
                 "(somewhere the officials and their families live)"
             )
+        for index, (loc, living) in enumerate(zip(self.localities, home_allocation(self))):
+            if living > loc.households:
+                raise ValueError(
+                    f"localities.{index}.households: {loc.households} households cannot house the "
+                    f"{living} officials who live there (each official has a household of his own); "
+                    "raise households or lower home_weight"
+                )
         return self
+
+
+def home_allocation(config: CampaignScenario) -> list[int]:
+    """How many officials live in each locality: ``officials.count`` split in proportion to
+    ``home_weight`` (over localities with households) by largest remainders, so that the split is
+    the same for every seed and can be checked when the scenario is loaded."""
+    weights = [loc.home_weight if loc.households > 0 else 0.0 for loc in config.localities]
+    total = sum(weights)
+    n = config.officials.count
+    exact = [n * w / total for w in weights]
+    counts = [int(x) for x in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: (counts[i] - exact[i], i))
+    for i in by_remainder[: n - sum(counts)]:
+        counts[i] += 1
+    return counts

@@ -8,9 +8,11 @@ frozen description.
 from __future__ import annotations
 
 import copy
+import hashlib
 import math
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -64,6 +66,11 @@ class Scenario:
     def to_toml(self) -> str:
         """TOML text that loads back to this scenario (``extends`` already resolved)."""
         return tomli_w.dumps(self.tree)
+
+    @cached_property
+    def sha256(self) -> str:
+        """SHA-256 of :meth:`to_toml`: the resolved scenario's fingerprint (computed once)."""
+        return hashlib.sha256(self.to_toml().encode("utf-8")).hexdigest()
 
 
 def load_scenario(ref: str | Path, overrides: Sequence[str] = ()) -> Scenario:

@@ -1,0 +1,240 @@
+"""The phases of a day, in order (:data:`PHASES`). Each is a function of the run's state, the day
+and the day's scratch values; campaign days and the gap days between campaigns go through the
+same phases, and a phase that has nothing to do on a day returns at once.
+
+The mechanisms themselves (SYSTEM elements S1–S10) are kernels in ``dynamics/``, ``review/`` and
+``enforcement/``; a phase only applies them to the state and books what they did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from quotasim.campaign.calendar import Day
+from quotasim.campaign.state import CampaignState, Ledger
+from quotasim.dynamics import complaint, effort, extraction, fear, patronage, ratchet, topup
+from quotasim.enforcement import capacity, security
+from quotasim.review import committee, sessions
+
+
+@dataclass
+class Today:
+    """What the phases of one day pass on to later phases of the same day."""
+
+    grievance: np.ndarray | None = None
+    complaining: np.ndarray | None = None
+    effort: np.ndarray | None = None
+
+
+def open_campaign(state: CampaignState, day: Day, today: Today) -> None:
+    """S1/S2: a new order — each official's quota, the holdings that may be taken "by any means"."""
+    if day.campaign_day != 1:
+        return
+    state.ledger = Ledger(day.campaign, state.quota.copy(), state.officials.savings.copy())
+    state.ledgers.append(state.ledger)
+    by_any_means = state.config.campaign.by_any_means
+    state.takeable[:] = np.where(state.households.exiled, 0.0, by_any_means * state.households.holdings)
+
+
+def fade_fear(state: CampaignState, day: Day, today: Today) -> None:
+    """S9: fear fades toward the regime's standing level."""
+    fear.fade_fear_inplace(state.officials.fear, state.config.deterrence)
+
+
+def place_and_pay_relatives(state: CampaignState, day: Day, today: Today) -> None:
+    """S8: officials place relatives in foreign-currency jobs; the jobs pay, and during a
+    campaign part of the pay goes to the official's quota."""
+    rng, spec, rec = state.streams.patronage, state.config.patronage, state.record
+    n = state.n_officials
+    placing = state.free & (rng.random(n) < spec.placement_rate)
+    pick = rng.random(n)
+    rec.daily["jobs_placed"][day.number - 1] = patronage.place_relatives_inplace(placing, pick, state.kin, state.households.exiled)
+    kickback, kept, paid_households = patronage.job_income(
+        state.kin, state.households.exiled, state.free, n, spec, day.in_campaign
+    )
+    np.add.at(state.households.holdings, paid_households, kept)  # a household may hold two jobs
+    rec.job_income += float(kept.sum())
+    if day.in_campaign:
+        _deliver(state, day, "relatives_jobs", kickback)
+
+
+def speak_out(state: CampaignState, day: Day, today: Today) -> None:
+    """S5: grievance and open complaint by Epstein's rule; informants report some complaints, and
+    an official reported often enough has a case opened on him at once."""
+    draw = state.streams.informants.random(state.n_officials)
+    if not day.in_campaign:
+        return
+    config, ledger, off = state.config, state.ledger, state.officials
+    behind = effort.behind_schedule(ledger.delivered, ledger.quota, day.campaign_day - 1, config.campaign.review_day)
+    today.grievance = effort.grievance(off.hardship, off.loyalty, behind, config.attitude.burden_weight)
+    today.complaining = state.free & complaint.complains(
+        today.grievance, off.risk_aversion, off.fear, state.known_penalty, config.attitude
+    )
+    reported = complaint.reported(today.complaining, draw, config.attitude.informant_coverage)
+    ledger.complaint_days += today.complaining
+    ledger.reports += reported
+    ledger.indignant |= reported
+    i = day.number - 1
+    state.record.daily["complaints"][i] = today.complaining.sum()
+    state.record.daily["reported"][i] = reported.sum()
+    informed = np.flatnonzero(reported & (ledger.reports == config.attitude.reports_to_open_case))
+    if len(informed):
+        joined = capacity.enqueue(state.queue, informed, day.number, day.campaign, committee.REASON_INFORMANTS)
+        state.record.daily["referred_by_informants"][i] = joined
+
+
+def work(state: CampaignState, day: Day, today: Today) -> None:
+    """S4: shirking at a relative's home, and the day's effort of the others."""
+    if not day.in_campaign:
+        return
+    config, ledger, off = state.config, state.ledger, state.officials
+    shirking = state.free & effort.shirks(today.grievance, off.fear, config.effort.shirk_threshold)
+    ledger.shirk_days += shirking
+    level = effort.daily_effort(
+        off.loyalty, off.fear, today.grievance, ledger.delivered >= ledger.quota, config.effort,
+        config.campaign.after_quota_effort,
+    )
+    today.effort = np.where(state.free & ~shirking, level, 0.0)
+    i = day.number - 1
+    state.record.daily["shirking"][i] = shirking.sum()
+    state.record.daily["effort_mean"][i] = today.effort[state.free].mean() if state.free.any() else np.nan
+
+
+def trade(state: CampaignState, day: Day, today: Today) -> None:
+    """S1/S10: earnings through trade, while it is open."""
+    if not day.in_campaign or not state.config.campaign.trade_open:
+        return
+    off = state.officials
+    _deliver(state, day, "trade", extraction.trade_income(today.effort, off.skill, state.config.trade.usd_per_day, True))
+
+
+def press_households(state: CampaignState, day: Day, today: Today) -> None:
+    """S1/S3: households pressed "by any means" where officials are sent, with crowding."""
+    draws = extraction.draw_visits(state.n_officials, state.config.dispatch.households_per_day, state.streams.visits)
+    if not day.in_campaign:
+        return
+    off, loc, hh = state.officials, state.localities, state.households
+    density = extraction.crowding_density(off.locality[today.effort > 0], loc.household_start)
+    want = extraction.demand(
+        today.effort, off.skill, loc.opportunity_usd_per_day[off.locality], density[off.locality],
+        state.config.dispatch.crowding,
+    )
+    received, pressed, taken = extraction.extract_inplace(
+        want, off.locality, loc.household_start, hh.holdings, state.takeable, state.claim, draws
+    )
+    _deliver(state, day, "households", received)
+    state.record.households_pressed(day, pressed, taken, hh)
+
+
+def pay_own_money(state: CampaignState, day: Day, today: Today) -> None:
+    """S4: own savings paid in, in the days before the review."""
+    if not day.topup:
+        return
+    ledger, off = state.ledger, state.officials
+    pay = topup.own_savings_topup(
+        ledger.quota - ledger.delivered, off.savings, ledger.savings_start, off.loyalty, off.fear, state.config.topup
+    )
+    pay = np.where(state.free, pay, 0.0)
+    off.savings -= pay
+    _deliver(state, day, "own_savings", pay)
+
+
+def pay_wages(state: CampaignState, day: Day, today: Today) -> None:
+    """The state wage, paid into the savings of officials not arrested."""
+    state.officials.savings[state.free] += state.wage_per_day
+    state.record.wages += state.wage_per_day * int(state.free.sum())
+
+
+def sum_up(state: CampaignState, day: Day, today: Today) -> None:
+    """S9: a summing-up session criticises the laggards before their bureau; criticism frightens
+    them and the bureau, and the committee weighs it at the review."""
+    if not day.session:
+        return
+    config, ledger, off = state.config, state.ledger, state.officials
+    before_committee = state.free & ~state.queue.waiting
+    criticised = sessions.criticised(
+        ledger.delivered, ledger.quota, off.bureau, before_committee, config.officials.bureaus, config.sessions
+    )
+    ledger.criticisms += criticised
+    ledger.sessions_held += 1
+    fear.raise_fear_inplace(off.fear, fear.criticism_shock(off.bureau, criticised, config.officials.bureaus, config.sessions))
+    state.record.daily["criticised"][day.number - 1] = criticised.sum()
+
+
+def review(state: CampaignState, day: Day, today: Today) -> None:
+    """S6: the bureau party committee reviews every official still before it."""
+    draw = state.streams.review.random(state.n_officials) if day.review else None
+    if not day.review:
+        return
+    config, ledger = state.config, state.ledger
+    seen = patronage.visibility(state.kin, state.n_officials, config.patronage.visibility_per_job)
+    reviewed = state.free & ~state.queue.waiting
+    criticised_share = ledger.criticisms / max(ledger.sessions_held, 1)
+    outcome, reason, score, probability = committee.review(
+        ledger.delivered, ledger.quota, ledger.indignant, seen, criticised_share, reviewed, draw, config.review
+    )
+    ledger.outcome, ledger.reason, ledger.score, ledger.probability = outcome, reason, score, probability
+    ledger.visibility = np.where(reviewed, seen, np.nan)
+    referred = np.flatnonzero(outcome == committee.REFERRED)
+    # The most political cases first; ties keep official order (stable sort).
+    referred = referred[np.argsort(-score[referred], kind="stable")]
+    for code in (committee.REASON_ATTITUDE, committee.REASON_SHORTFALL, committee.REASON_SESSIONS, committee.REASON_SUSPICION):
+        capacity.enqueue(state.queue, referred[reason[referred] == code], day.number, day.campaign, code)
+    state.record.daily["referred"][day.number - 1] = len(referred)
+
+
+def security_service(state: CampaignState, day: Day, today: Today) -> None:
+    """S7 then S9: the security service opens the cases its capacity allows, in queue order;
+    punishments raise fear at once in the bureau and elsewhere by rumour."""
+    cases = capacity.open_cases(state.queue)
+    if len(cases) == 0:
+        return
+    state.free[cases] = False
+    config = state.config
+    batch = security.punish_inplace(
+        cases, state.officials, state.households, state.kin, state.takeable, state.fates,
+        config.enforcement, config.deterrence,
+    )
+    shock = fear.case_shock(state.officials.bureau, state.officials.bureau[cases], batch.severity, config.officials.bureaus, config.deterrence)
+    fear.raise_fear_inplace(state.officials.fear, shock)
+    state.record.cases(day, batch, state.queue)
+
+
+def close_day(state: CampaignState, day: Day, today: Today) -> None:
+    """Record the day's standing; keep the review's snapshot; close the campaign on its last day
+    and ratchet the next quota (S1/S2)."""
+    state.record.end_day(day, state)
+    if day.review:
+        state.ledger.snapshot_review(state.officials.fear, state.officials.savings)
+        state.record.at_review(state)
+    if day.last:
+        state.ledger.close(state.officials.fear, state.officials.savings)
+        state.quota = ratchet.next_quota(
+            state.ledger.quota, state.ledger.delivered, state.officials.bureau,
+            state.config.officials.bureaus, state.config.campaign,
+        )
+
+
+def _deliver(state: CampaignState, day: Day, source: str, amount: np.ndarray) -> None:
+    state.ledger.add(source, amount)
+    state.record.daily[f"from_{source}"][day.number - 1] += amount.sum()
+
+
+PHASES = (
+    open_campaign,
+    fade_fear,
+    place_and_pay_relatives,
+    speak_out,
+    work,
+    trade,
+    press_households,
+    pay_own_money,
+    pay_wages,
+    sum_up,
+    review,
+    security_service,
+    close_day,
+)
+"""A day, phase by phase (docs/model.md, "Process overview and scheduling")."""

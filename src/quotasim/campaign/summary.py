@@ -1,0 +1,177 @@
+"""The summary of a campaign run, key by key as declared in :mod:`quotasim.campaign.outputs`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quotasim.campaign.outputs import DECILES, SOURCES, SUMMARY, nest
+from quotasim.review.committee import (
+    COMMENDED,
+    CRITICISED,
+    REASON_ATTITUDE,
+    REASON_SESSIONS,
+    REASON_SHORTFALL,
+    REASON_SUSPICION,
+    REFERRED,
+)
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 when all are equal or all zero)."""
+    x = np.sort(values)
+    total = x.sum()
+    n = len(x)
+    if n == 0 or total <= 0:
+        return 0.0
+    # Through the Lorenz curve (cumulative sums), not a dot product: BLAS threads would cost more
+    # than the arithmetic on a busy machine.
+    lorenz = np.cumsum(x).sum() / total
+    return float((n + 1.0 - 2.0 * lorenz) / n)
+
+
+def taken_by_decile(holdings_start: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    """What was taken from each tenth of households ranked by holdings at the start. The tenths
+    are cut at the 10%, 20%, … quantiles (by rank), so households with equal holdings always
+    fall in the same tenth."""
+    n = len(holdings_start)
+    if n == 0:
+        return np.zeros(10)
+    kth = (np.arange(1, 10) * n) // 10
+    cuts = np.partition(holdings_start, kth)[kth]
+    decile = np.searchsorted(cuts, holdings_start, side="right")
+    return np.bincount(decile, weights=taken, minlength=10)
+
+
+def _none_if_nan(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+def build_summary(state, record, *, scenario_name: str, seed: int) -> dict:
+    """The summary dict (nested as declared) of a finished run."""
+    config, ledgers, daily = state.config, state.ledgers, record.daily
+    hh, off = state.households, state.officials
+    by_review = np.array([d.by_review for d in record.days])
+    in_campaign = np.array([d.in_campaign for d in record.days])
+
+    def count(key: str, at_review: bool = False) -> int:
+        return int(sum((lg.at_review[key] if at_review else getattr(lg, key)).astype(bool).sum() for lg in ledgers if not at_review or lg.at_review is not None))
+
+    def met(at_review: bool) -> int:
+        total = 0
+        for lg in ledgers:
+            if at_review and lg.at_review is None:
+                continue
+            delivered = lg.at_review["delivered"] if at_review else lg.delivered
+            total += int((delivered >= lg.quota).sum())
+        return total
+
+    def review_count(code: int) -> int:
+        return int(sum((lg.outcome == code).sum() for lg in ledgers))
+
+    def reason_count(code: int) -> int:
+        return int(sum(((lg.outcome == REFERRED) & (lg.reason == code)).sum() for lg in ledgers))
+
+    def flow(column: str, mask=None) -> float:
+        values = daily[column]
+        return values.sum() if mask is None else values[mask].sum()
+
+    collected_by_source = {s: float(sum(lg.by_source[s].sum() for lg in ledgers)) for s in SOURCES}
+    collected = float(sum(lg.delivered.sum() for lg in ledgers))
+    at_review_by_source = {
+        s: float(sum(lg.at_review[f"from_{s}"].sum() for lg in ledgers if lg.at_review is not None)) for s in SOURCES
+    }
+    case_waits = record.case_wait[record.case_wait >= 0]
+    decile_taken = taken_by_decile(hh.holdings_start, record.taken)
+    savings_seized = float(sum(ch["savings_seized_usd"].sum() for ch in record.case_chunks))
+    household_seized = float(sum(ch["household_seized_usd"].sum() for ch in record.case_chunks))
+    holdings_start = float(hh.holdings_start.sum())
+    probabilities = np.concatenate(record.referral_probabilities) if record.referral_probabilities else np.zeros(0)
+    stock = record.review_stock
+
+    flat = {
+        "model": "campaign",
+        "scenario": scenario_name,
+        "seed": int(seed),
+        "campaigns": config.campaign.count,
+        "days": len(record.days),
+        "officials": state.n_officials,
+        "households": int(len(hh.holdings)),
+        "persons": int(hh.persons.sum()),
+        "quota_usd_total": float(sum(lg.quota.sum() for lg in ledgers)),
+        "collected_usd": collected,
+        **{f"collected_by_source.{s}": v for s, v in collected_by_source.items()},
+        "collected_after_review_usd": float(flow("collected_usd", in_campaign & ~by_review)),
+        "met_quota": met(at_review=True),
+        "met_quota_by_end": met(at_review=False),
+        "delivered_something": count("delivered"),
+        "paid_from_savings": int(sum((lg.own_savings > 0).sum() for lg in ledgers)),
+        "shirked": count("shirk_days"),
+        "complained": count("complaint_days"),
+        "complaint_days": int(sum(lg.complaint_days.sum() for lg in ledgers)),
+        "indignation_reported": count("indignant"),
+        "criticised_in_sessions": count("criticisms"),
+        "criticisms": int(sum(lg.criticisms.sum() for lg in ledgers)),
+        "commended": review_count(COMMENDED),
+        "criticised": review_count(CRITICISED),
+        "referred": review_count(REFERRED),
+        "referred_for_attitude": reason_count(REASON_ATTITUDE),
+        "referred_for_shortfall": reason_count(REASON_SHORTFALL),
+        "referred_for_sessions": reason_count(REASON_SESSIONS),
+        "referred_for_suspicion": reason_count(REASON_SUSPICION),
+        "referred_by_informants": int(flow("referred_by_informants")),
+        "arrested": int((record.arrest_day >= 0).sum()),
+        "awaiting_arrest": len(state.queue),
+        "relatives_investigated": int(flow("relatives_investigated")),
+        "relatives_lost_jobs": int(flow("relatives_lost_jobs")),
+        "exiled_persons": int(flow("exiled_persons")),
+        "relatives_jobs_end": int((state.kin.has_job & ~hh.exiled[state.kin.household]).sum()),
+        "case_capacity_per_day": float(state.queue.capacity),
+        "case_wait_days_mean": float(case_waits.mean()) if len(case_waits) else None,
+        "case_wait_days_max": int(case_waits.max()) if len(case_waits) else None,
+        "backlog_max": int(daily["backlog"].max(initial=0)),
+        "backlog_days": int((daily["backlog"] > 0).sum()),
+        "households_pressed": int((record.taken > 0).sum()),
+        "households_squeezed": record.squeezed,
+        "households_lost_half": record.lost_half,
+        "persons_lost_half": record.persons_lost_half,
+        "household_usd_taken": float(record.taken.sum()),
+        **{f"household_usd_taken_by_decile.{d}": float(v) for d, v in zip(DECILES, decile_taken)},
+        "household_holdings_share_taken": float(record.taken.sum() / holdings_start) if holdings_start > 0 else 0.0,
+        "holdings_gini_start": gini(hh.holdings_start),
+        "holdings_gini_end": gini(hh.holdings),
+        "household_holdings_start_usd": holdings_start,
+        "household_holdings_end_usd": float(hh.holdings.sum()),
+        "household_job_income_usd": float(record.job_income),
+        "household_seized_usd": household_seized,
+        "officials_savings_start_usd": float(record.savings_start.sum()),
+        "officials_savings_end_usd": float(off.savings.sum()),
+        "officials_wages_usd": float(record.wages),
+        "savings_seized_usd": savings_seized,
+        "seized_usd": savings_seized + household_seized,
+        "fear_index_end": _none_if_nan(state.fear_index()),
+        "at_review.collected_usd": float(sum(at_review_by_source.values())),
+        **{f"at_review.collected_by_source.{s}": v for s, v in at_review_by_source.items()},
+        "at_review.met_quota": met(at_review=True),
+        "at_review.delivered_something": count("delivered", True),
+        "at_review.paid_from_savings": count("from_own_savings", True),
+        "at_review.shirked": count("shirk_days", True),
+        "at_review.complained": count("complaint_days", True),
+        "at_review.indignation_reported": count("indignant", True),
+        "at_review.criticised_in_sessions": count("criticisms", True),
+        "at_review.complaint_days": int(sum(lg.at_review["complaint_days"].sum() for lg in ledgers if lg.at_review is not None)),
+        "at_review.referred_by_informants": int(flow("referred_by_informants", by_review)),
+        "at_review.arrested": int(flow("arrests", by_review)),
+        "at_review.relatives_investigated": int(flow("relatives_investigated", by_review)),
+        "at_review.exiled_persons": int(flow("exiled_persons", by_review)),
+        "at_review.seized_usd": float(flow("seized_usd", by_review)),
+        "at_review.household_usd_taken": float(flow("household_usd_taken", by_review)),
+        "at_review.households_squeezed": int(stock.get("households_squeezed", 0)),
+        "at_review.awaiting_arrest": int(stock.get("awaiting_arrest", 0)),
+        "at_review.officials_savings_usd": float(stock.get("officials_savings_usd", float(off.savings.sum()))),
+        "at_review.fear_index": _none_if_nan(stock.get("fear_index", float("nan"))),
+        "at_review.referral_probability_mean": float(probabilities.mean()) if len(probabilities) else None,
+    }
+    declared = [k.path for k in SUMMARY if not k.path.startswith("provenance.")]
+    if set(flat) != set(declared):
+        raise RuntimeError(f"summary keys differ from their declaration: {sorted(set(flat) ^ set(declared))}")
+    return nest({path: flat[path] for path in declared})
