@@ -36,8 +36,7 @@ def scaled(factor_officials: float, factor_households: float):
     values = {
         "officials.count": int(round(c.officials.count * factor_officials)),
         "officials.bureaus": int(round(c.officials.bureaus * factor_officials)),
-        "enforcement.case_capacity_per_day": int(round(c.enforcement.case_capacity_per_day * factor_officials)),
-    }
+    }  # the security service's capacity follows from its staffing, which scales with the persons
     for i, loc in enumerate(c.localities):
         values[f"localities.{i}.households"] = int(round(loc.households * factor_households))
     return base.with_values(values, where="benchmark")

@@ -100,7 +100,8 @@ def test_bad_set(item, needles, tmp_path, capsys):
 def test_too_large_for_memory_is_refused_before_allocating(tmp_path, capsys):
     code, _, err = run_cli(
         ["run", "--set", "localities.0.households=100000000", "--set", "localities.1.households=100000000",
-         "--set", "officials.count=10000000", "--out", str(tmp_path / "o")],
+         "--set", "officials.count=10000000", *[f"--set=localities.{i}.home_weight=0" for i in (1, 2, 3, 4)],
+         "--out", str(tmp_path / "o")],
         capsys,
     )
     assert_one_line_error(code, err, ["GiB", "available"])

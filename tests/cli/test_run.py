@@ -30,7 +30,7 @@ def test_run_writes_every_output(tmp_path, capsys):
     # Same numbers as the library call.
     assert summary == json.loads(json.dumps(simulate(load_scenario("dprk-2020-80-day-battle"), seed=5).summary, default=str))
     cases = pd.read_parquet(out / "cases.parquet")
-    assert list(cases.columns)[:4] == ["case", "official", "relation_tier", "household"]
+    assert list(cases.columns)[:7] == ["case", "official", "campaign", "day", "relation_tier", "household", "person"]
     html = (out / "report.html").read_text()
     assert html.count("<script") >= 5 and "Kin network" in html
     assert "<script src=" not in html and "<link " not in html  # self-contained, opens offline

@@ -82,9 +82,9 @@ def test_extends_cycle_is_refused(tmp_path):
 
 
 def test_set_overrides_keep_metadata():
-    s = load_scenario("dprk-2020-80-day-battle", ["campaign.quota_usd=3000", "localities.1.households=10", "campaign.trade_open=true"])
+    s = load_scenario("dprk-2020-80-day-battle", ["campaign.quota_usd=3000", "localities.1.households=100", "campaign.trade_open=true"])
     assert s.config.campaign.quota_usd == 3000.0
-    assert s.config.localities[1].households == 10
+    assert s.config.localities[1].households == 100
     assert s.config.campaign.trade_open is True
     assert s.params["campaign.quota_usd"].range == (500.0, 5000.0)
 

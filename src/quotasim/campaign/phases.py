@@ -34,8 +34,8 @@ def open_campaign(state: CampaignState, day: Day, today: Today) -> None:
         return
     state.ledger = Ledger(day.campaign, state.quota.copy(), state.officials.savings.copy())
     state.ledgers.append(state.ledger)
-    by_any_means = state.config.campaign.by_any_means
-    state.takeable[:] = np.where(state.households.exiled, 0.0, by_any_means * state.households.holdings)
+    np.multiply(state.households.holdings, state.config.campaign.by_any_means, out=state.takeable)
+    state.takeable[state.households.exiled] = 0.0
 
 
 def fade_fear(state: CampaignState, day: Day, today: Today) -> None:
@@ -50,10 +50,11 @@ def place_and_pay_relatives(state: CampaignState, day: Day, today: Today) -> Non
     n = state.n_officials
     placing = state.free & (rng.random(n) < spec.placement_rate)
     pick = rng.random(n)
-    rec.daily["jobs_placed"][day.number - 1] = patronage.place_relatives_inplace(placing, pick, state.kin, state.households.exiled)
-    kickback, kept, paid_households = patronage.job_income(
-        state.kin, state.households.exiled, state.free, n, spec, day.in_campaign
-    )
+    placed = patronage.place_relatives_inplace(placing, pick, state.kin, state.households.exiled)
+    rec.daily["jobs_placed"][day.number - 1] = placed
+    if placed or state.paying is None:
+        state.paying = patronage.paying_links(state.kin, state.households.exiled)
+    kickback, kept, paid_households = patronage.job_income(state.kin, state.paying, state.free, n, spec, day.in_campaign)
     np.add.at(state.households.holdings, paid_households, kept)  # a household may hold two jobs
     rec.job_income += float(kept.sum())
     if day.in_campaign:
@@ -125,7 +126,7 @@ def press_households(state: CampaignState, day: Day, today: Today) -> None:
         want, off.locality, loc.household_start, hh.holdings, state.takeable, state.claim, draws
     )
     _deliver(state, day, "households", received)
-    state.record.households_pressed(day, pressed, taken, hh)
+    state.record.households_pressed(day, pressed, taken)
 
 
 def pay_own_money(state: CampaignState, day: Day, today: Today) -> None:
@@ -192,6 +193,7 @@ def security_service(state: CampaignState, day: Day, today: Today) -> None:
     if len(cases) == 0:
         return
     state.free[cases] = False
+    state.paying = None  # jobs lost, households exiled
     config = state.config
     batch = security.punish_inplace(
         cases, state.officials, state.households, state.kin, state.takeable, state.fates,
@@ -211,6 +213,7 @@ def close_day(state: CampaignState, day: Day, today: Today) -> None:
         state.record.at_review(state)
     if day.last:
         state.ledger.close(state.officials.fear, state.officials.savings)
+    if day.last and day.campaign + 1 < state.config.campaign.count:
         state.quota = ratchet.next_quota(
             state.ledger.quota, state.ledger.delivered, state.officials.bureau,
             state.config.officials.bureaus, state.config.campaign,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from quotasim.campaign.calendar import Day
-from quotasim.campaign.outputs import DAILY, LOST_HALF_SHARE, SOURCES, SQUEEZED_SHARE
+from quotasim.campaign.outputs import DAILY, SOURCES
 from quotasim.enforcement.security import CaseBatch
 
 CALENDAR_COLUMNS = ("day", "date", "campaign", "campaign_day")
@@ -23,9 +23,7 @@ class Recorder:
             if c.name not in CALENDAR_COLUMNS
         }
         self.taken = np.zeros(n_households)
-        self.squeezed = 0
-        self.lost_half = 0
-        self.persons_lost_half = 0
+        self.taken_at_review: np.ndarray | None = None
         self.job_income = 0.0
         self.wages = 0.0
         self.case_chunks: list[dict[str, np.ndarray]] = []
@@ -38,19 +36,12 @@ class Recorder:
         self.review_stock: dict[str, float] = {}
         self.referral_probabilities: list[np.ndarray] = []
 
-    def households_pressed(self, day: Day, pressed: np.ndarray, taken: np.ndarray, households) -> None:
+    def households_pressed(self, day: Day, pressed: np.ndarray, taken: np.ndarray) -> None:
         """Book what was taken from each pressed household today (each is pressed once a day)."""
-        before = self.taken[pressed]
-        after = before + taken
-        self.taken[pressed] = after
-        start = households.holdings_start[pressed]
-        self.squeezed += int(((before <= SQUEEZED_SHARE * start) & (after > SQUEEZED_SHARE * start)).sum())
-        lost = (before <= LOST_HALF_SHARE * start) & (after > LOST_HALF_SHARE * start)
-        self.lost_half += int(lost.sum())
-        self.persons_lost_half += int(households.persons[pressed[lost]].sum())
+        self.taken[pressed] += taken
         i = day.number - 1
         self.daily["household_usd_taken"][i] += taken.sum()
-        self.daily["households_pressed"][i] += int((taken > 0).sum())
+        self.daily["households_pressed"][i] += int(np.count_nonzero(taken))
 
     def cases(self, day: Day, batch: CaseBatch, queue) -> None:
         c = len(batch.official)
@@ -87,16 +78,15 @@ class Recorder:
     def end_day(self, day: Day, state) -> None:
         i = day.number - 1
         self.daily["collected_usd"][i] = sum(self.daily[f"from_{s}"][i] for s in SOURCES)
-        self.daily["households_squeezed_cumulative"][i] = self.squeezed
         self.daily["backlog"][i] = len(state.queue)
         self.daily["fear_index"][i] = state.fear_index()
         self.daily["officials_free"][i] = int(state.free.sum())
 
     def at_review(self, state) -> None:
         """The standing at the end of a review day (the last review's is kept)."""
+        self.taken_at_review = self.taken.copy()
         self.review_stock = {
             "awaiting_arrest": len(state.queue),
-            "households_squeezed": self.squeezed,
             "officials_savings_usd": float(state.officials.savings.sum()),
             "fear_index": state.fear_index(),
         }

@@ -108,6 +108,7 @@ class CampaignState:
     taken from each household in the current campaign; ``claim`` is per-household scratch space
     for the daily visits."""
 
+
     config: object
     localities: Localities
     households: Households
@@ -122,6 +123,7 @@ class CampaignState:
     claim: np.ndarray
     known_penalty: float
     wage_per_day: float
+    paying: np.ndarray | None = None  # kin links whose job pays today; None: to be recomputed
     ledger: Ledger | None = None
     ledgers: list[Ledger] = field(default_factory=list)
     record: object = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quotasim.campaign.outputs import DECILES, SOURCES, SUMMARY, nest
+from quotasim.campaign.outputs import DECILES, LOST_HALF_SHARE, SOURCES, SQUEEZED_SHARE, SUMMARY, nest
 from quotasim.review.committee import (
     COMMENDED,
     CRITICISED,
@@ -16,30 +16,37 @@ from quotasim.review.committee import (
 )
 
 
-def gini(values: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 when all are equal or all zero)."""
-    x = np.sort(values)
+def gini_of_sorted(x: np.ndarray) -> float:
+    """Gini coefficient of non-negative values sorted ascending (0 when all are equal or zero),
+    through the Lorenz curve: cumulative sums, not a dot product, since BLAS threads cost more
+    than the arithmetic on a busy machine."""
     total = x.sum()
     n = len(x)
     if n == 0 or total <= 0:
         return 0.0
-    # Through the Lorenz curve (cumulative sums), not a dot product: BLAS threads would cost more
-    # than the arithmetic on a busy machine.
     lorenz = np.cumsum(x).sum() / total
     return float((n + 1.0 - 2.0 * lorenz) / n)
 
 
-def taken_by_decile(holdings_start: np.ndarray, taken: np.ndarray) -> np.ndarray:
+def gini(values: np.ndarray) -> float:
+    return gini_of_sorted(np.sort(values))
+
+
+def taken_by_decile(holdings_start: np.ndarray, sorted_start: np.ndarray, taken: np.ndarray) -> np.ndarray:
     """What was taken from each tenth of households ranked by holdings at the start. The tenths
     are cut at the 10%, 20%, … quantiles (by rank), so households with equal holdings always
     fall in the same tenth."""
     n = len(holdings_start)
     if n == 0:
         return np.zeros(10)
-    kth = (np.arange(1, 10) * n) // 10
-    cuts = np.partition(holdings_start, kth)[kth]
+    cuts = sorted_start[(np.arange(1, 10) * n) // 10]
     decile = np.searchsorted(cuts, holdings_start, side="right")
     return np.bincount(decile, weights=taken, minlength=10)
+
+
+def lost_more_than(taken: np.ndarray, holdings_start: np.ndarray, share: float) -> np.ndarray:
+    """Households from which more than ``share`` of their holdings at the start was taken."""
+    return taken > share * holdings_start
 
 
 def _none_if_nan(value: float) -> float | None:
@@ -81,7 +88,11 @@ def build_summary(state, record, *, scenario_name: str, seed: int) -> dict:
         s: float(sum(lg.at_review[f"from_{s}"].sum() for lg in ledgers if lg.at_review is not None)) for s in SOURCES
     }
     case_waits = record.case_wait[record.case_wait >= 0]
-    decile_taken = taken_by_decile(hh.holdings_start, record.taken)
+    sorted_start = np.sort(hh.holdings_start)
+    decile_taken = taken_by_decile(hh.holdings_start, sorted_start, record.taken)
+    squeezed = lost_more_than(record.taken, hh.holdings_start, SQUEEZED_SHARE)
+    lost_half = lost_more_than(record.taken, hh.holdings_start, LOST_HALF_SHARE)
+    taken_at_review = record.taken_at_review if record.taken_at_review is not None else record.taken
     savings_seized = float(sum(ch["savings_seized_usd"].sum() for ch in record.case_chunks))
     household_seized = float(sum(ch["household_seized_usd"].sum() for ch in record.case_chunks))
     holdings_start = float(hh.holdings_start.sum())
@@ -131,13 +142,13 @@ def build_summary(state, record, *, scenario_name: str, seed: int) -> dict:
         "backlog_max": int(daily["backlog"].max(initial=0)),
         "backlog_days": int((daily["backlog"] > 0).sum()),
         "households_pressed": int((record.taken > 0).sum()),
-        "households_squeezed": record.squeezed,
-        "households_lost_half": record.lost_half,
-        "persons_lost_half": record.persons_lost_half,
+        "households_squeezed": int(np.count_nonzero(squeezed)),
+        "households_lost_half": int(np.count_nonzero(lost_half)),
+        "persons_lost_half": int(hh.persons[lost_half].sum()),
         "household_usd_taken": float(record.taken.sum()),
         **{f"household_usd_taken_by_decile.{d}": float(v) for d, v in zip(DECILES, decile_taken)},
         "household_holdings_share_taken": float(record.taken.sum() / holdings_start) if holdings_start > 0 else 0.0,
-        "holdings_gini_start": gini(hh.holdings_start),
+        "holdings_gini_start": gini_of_sorted(sorted_start),
         "holdings_gini_end": gini(hh.holdings),
         "household_holdings_start_usd": holdings_start,
         "household_holdings_end_usd": float(hh.holdings.sum()),
@@ -165,7 +176,7 @@ def build_summary(state, record, *, scenario_name: str, seed: int) -> dict:
         "at_review.exiled_persons": int(flow("exiled_persons", by_review)),
         "at_review.seized_usd": float(flow("seized_usd", by_review)),
         "at_review.household_usd_taken": float(flow("household_usd_taken", by_review)),
-        "at_review.households_squeezed": int(stock.get("households_squeezed", 0)),
+        "at_review.households_squeezed": int(np.count_nonzero(lost_more_than(taken_at_review, hh.holdings_start, SQUEEZED_SHARE))),
         "at_review.awaiting_arrest": int(stock.get("awaiting_arrest", 0)),
         "at_review.officials_savings_usd": float(stock.get("officials_savings_usd", float(off.savings.sum()))),
         "at_review.fear_index": _none_if_nan(stock.get("fear_index", float("nan"))),

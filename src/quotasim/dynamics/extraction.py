@@ -62,16 +62,17 @@ def extract_inplace(demand_usd, locality, household_start, holdings, takeable, c
     arriving = draws.order[demand_usd[draws.order] > 0]
     if len(arriving) == 0:
         return np.zeros(n), np.zeros(0, dtype=np.int64), np.zeros(0)
-    who = np.repeat(arriving, contacts)
-    pick = draws.pick[arriving].ravel()
-    lo = household_start[locality[who]]
-    size = household_start[locality[who] + 1] - lo
-    target = lo + np.floor(pick * size).astype(np.int64)
-    visit = np.arange(len(who), dtype=np.int64)
+    where = locality[arriving]
+    lo = household_start[where]
+    size = household_start[where + 1] - lo
+    # Visits in arrival order: each arriving official's contacts in turn, as rows of (A, contacts).
+    target = (lo[:, None] + (draws.pick[arriving] * size[:, None]).astype(np.int64)).ravel()
+    visit = np.arange(len(target), dtype=np.int64)
     claim[target] = UNCLAIMED
     np.minimum.at(claim, target, visit)
     first = claim[target] == visit
-    pressed, asker = target[first], who[first]
+    pressed = target[first]
+    asker = arriving[visit[first] // contacts]
     take = np.minimum(demand_usd[asker] / contacts, takeable[pressed])
     holdings[pressed] -= take
     takeable[pressed] -= take

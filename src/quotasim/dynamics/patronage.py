@@ -20,15 +20,21 @@ def place_relatives_inplace(placing, pick, kin, household_exiled):
     return int(new.sum())
 
 
-def job_income(kin, household_exiled, official_free, n_officials, patronage, in_campaign):
-    """Today's pay of relatives' foreign-currency jobs.
+def paying_links(kin, household_exiled):
+    """The kin links whose relative holds a job today: a job, and a household not exiled. It
+    changes only when jobs are placed or lost and households exiled, so the run keeps it between
+    those events."""
+    return np.flatnonzero(kin.has_job & ~household_exiled[kin.household])
+
+
+def job_income(kin, paying, official_free, n_officials, patronage, in_campaign):
+    """Today's pay of relatives' foreign-currency jobs (``paying``: from :func:`paying_links`).
 
     Returns (kickback per official, pay kept per paying link, household of each paying link).
     During a campaign a free official takes ``kickback_share`` of the pay for his quota; the
     relative keeps the rest, and the whole pay while the official is arrested or between
     campaigns (there is no quota to pay into then).
     """
-    paying = np.flatnonzero(kin.has_job & ~household_exiled[kin.household])
     boss = kin.official[paying]
     share = patronage.kickback_share if in_campaign else 0.0
     kick = np.where(official_free[boss], share * patronage.job_usd_per_day, 0.0)

@@ -31,13 +31,20 @@ OUTCOME_COLOURS = {"commended": "#27ae60", "criticised": "#f39c12", "referred": 
 
 def _layout(fig: go.Figure, title: str, **kw) -> go.Figure:
     fig.update_layout(
-        title=title, template="plotly_white", height=380, margin=dict(l=60, r=20, t=60, b=40),
-        legend=dict(orientation="h", y=-0.18), **kw,
+        title=title, template="plotly_white", height=400, margin=dict(l=60, r=20, t=60, b=90),
+        legend=dict(orientation="h", y=-0.3), **kw,
     )
     return fig
 
 
-def collection_by_source(daily: pd.DataFrame) -> go.Figure:
+def _mark_reviews(fig: go.Figure, review_days) -> go.Figure:
+    for day in review_days or ():
+        fig.add_vline(x=day, line=dict(color="#555", dash="dash", width=1))
+        fig.add_annotation(x=day, y=1, yref="paper", text="review", showarrow=False, yanchor="bottom", font=dict(size=11))
+    return fig
+
+
+def collection_by_source(daily: pd.DataFrame, review_days=None) -> go.Figure:
     """Cumulative USD collected, stacked by source, over the days of the run."""
     fig = go.Figure()
     for column, label in SOURCE_LABELS.items():
@@ -45,12 +52,13 @@ def collection_by_source(daily: pd.DataFrame) -> go.Figure:
             x=daily["date"], y=daily[column].cumsum(), name=label, stackgroup="usd",
             line=dict(width=0.5, color=SOURCE_COLOURS[column]),
         ))
-    return _layout(fig, "Foreign currency collected, by source (cumulative USD)", yaxis_title="USD")
+    _mark_reviews(fig, review_days)
+    return _layout(fig, "Foreign currency collected, by source (cumulative USD)", yaxis_title="USD", xaxis_title="date")
 
 
 def review_outcomes(officials: pd.DataFrame) -> go.Figure:
     """Officials commended, criticised and referred at each campaign's review."""
-    counts = officials.groupby(["campaign", "outcome"]).size().unstack(fill_value=0)
+    counts = officials.groupby(["campaign", "outcome"], observed=False).size().unstack(fill_value=0)
     fig = go.Figure()
     for outcome in ("commended", "criticised", "referred", "not_reviewed"):
         if outcome in counts:
@@ -61,20 +69,22 @@ def review_outcomes(officials: pd.DataFrame) -> go.Figure:
     return _layout(fig, "Outcomes of the review (officials)", barmode="stack", yaxis_title="officials")
 
 
-def fear_over_time(daily: pd.DataFrame) -> go.Figure:
-    """The fear index (mean fear of officials) with open complaints per day."""
+def fear_over_time(daily: pd.DataFrame, review_days=None) -> go.Figure:
+    """The fear index (mean fear of the officials not arrested) with open complaints per day."""
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=daily["date"], y=daily["complaints"], name="open complaints (per day)",
+    fig.add_trace(go.Bar(x=daily["date"], y=daily["complaints"], name="officials complaining openly that day",
                          marker_color="#7f8c8d", yaxis="y2", opacity=0.5))
     fig.add_trace(go.Scatter(x=daily["date"], y=daily["fear_index"], name="fear index", line=dict(color="#c0392b", width=3)))
+    _mark_reviews(fig, review_days)
     return _layout(
         fig, "Fear and silence",
+        xaxis_title="date",
         yaxis=dict(title="fear index (0-1)", range=[0, 1]),
-        yaxis2=dict(title="complaints", overlaying="y", side="right", rangemode="tozero"),
+        yaxis2=dict(title="officials complaining", overlaying="y", side="right", rangemode="tozero", tickformat="d"),
     )
 
 
-def people_punished(daily: pd.DataFrame) -> go.Figure:
+def people_punished(daily: pd.DataFrame, review_days=None) -> go.Figure:
     """Cumulative arrests, relatives investigated, relatives who lost jobs and exiled persons."""
     fig = go.Figure()
     for column, label, colour in (
@@ -84,7 +94,8 @@ def people_punished(daily: pd.DataFrame) -> go.Figure:
         ("exiled_persons", "persons exiled", "#c0392b"),
     ):
         fig.add_trace(go.Scatter(x=daily["date"], y=daily[column].cumsum(), name=label, line=dict(color=colour, width=2)))
-    return _layout(fig, "People punished (cumulative)", yaxis_title="persons")
+    _mark_reviews(fig, review_days)
+    return _layout(fig, "People punished (cumulative)", yaxis_title="persons", xaxis_title="date")
 
 
 def largest_case(cases: pd.DataFrame) -> int | None:

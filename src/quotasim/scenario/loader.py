@@ -69,8 +69,10 @@ class Scenario:
 
     @cached_property
     def sha256(self) -> str:
-        """SHA-256 of :meth:`to_toml`: the resolved scenario's fingerprint (computed once)."""
-        return hashlib.sha256(self.to_toml().encode("utf-8")).hexdigest()
+        """SHA-256 of the resolved scenario as TOML, without its default ``seed`` (a run's seed is
+        reported beside it): two runs with the same parameters share it. Computed once."""
+        tree = {key: value for key, value in self.tree.items() if key != "seed"}
+        return hashlib.sha256(tomli_w.dumps(tree).encode("utf-8")).hexdigest()
 
 
 def load_scenario(ref: str | Path, overrides: Sequence[str] = ()) -> Scenario:

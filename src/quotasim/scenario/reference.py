@@ -29,16 +29,21 @@ def _allowed(info) -> str:
             if getattr(m, attr, None) is not None:
                 bounds[attr] = getattr(m, attr)
     ann = info.annotation
+    optional = ""
+    members = getattr(ann, "__args__", ())
+    if type(None) in members and len(members) == 2:  # ``float | None``: may be left out
+        ann = next(a for a in members if a is not type(None))
+        optional = ", or absent"
     name = getattr(ann, "__name__", str(ann)).replace("typing.", "")
     if name == "Literal":
-        return " | ".join(repr(a) for a in ann.__args__)
+        return " or ".join(repr(a) for a in ann.__args__)
     lo = f"[{bounds['ge']}" if "ge" in bounds else (f"({bounds['gt']}" if "gt" in bounds else None)
     hi = f"{bounds['le']}]" if "le" in bounds else (f"{bounds['lt']})" if "lt" in bounds else None)
     if lo and hi:
-        return f"{name} in {lo}, {hi}"
+        return f"{name} in {lo}, {hi}{optional}"
     if lo:
-        return f"{name} >= {lo[1:]}" if lo[0] == "[" else f"{name} > {lo[1:]}"
-    return name
+        return (f"{name} >= {lo[1:]}" if lo[0] == "[" else f"{name} > {lo[1:]}") + optional
+    return name + optional
 
 
 def _walk(model: type[BaseModel], prefix: str):
@@ -78,6 +83,7 @@ def markdown_table(scenario: Scenario) -> str:
     ]
     for r in parameter_rows(scenario):
         rng = f"{r.range[0]:g} – {r.range[1]:g}" if r.range else ""
-        value = str(r.value).lower() if isinstance(r.value, bool) else r.value
-        lines.append(f"| `{r.path}` | {r.description} | {r.allowed} | {value} | {rng} | {r.source or ''} |")
+        value = str(r.value).lower() if isinstance(r.value, bool) else ("(absent)" if r.value is None else r.value)
+        cells = (f"`{r.path}`", r.description, r.allowed, str(value), rng, r.source or "")
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
