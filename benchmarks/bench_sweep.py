@@ -32,7 +32,7 @@ from quotasim.experiments.sweep import plan_sweep, run_sweep
 from quotasim.scenario import DEFAULT_SCENARIO, load_scenario
 
 # The ten uncertain parameters of the benchmark (all have ranges in the default scenario): the
-# order itself, the households' and officials' means, and the deterrence chain of SYSTEM.md.
+# order itself, the households' and officials' means, and the deterrence chain (docs/system.md, S9).
 PARAMS = [
     "campaign.quota_usd",
     "campaign.by_any_means",

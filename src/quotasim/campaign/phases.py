@@ -2,7 +2,7 @@
 and the day's scratch values; campaign days and the gap days between campaigns go through the
 same phases, and a phase that has nothing to do on a day returns at once.
 
-The mechanisms themselves (SYSTEM elements S1–S10) are kernels in ``dynamics/``, ``review/`` and
+The mechanisms themselves (the elements S1–S10 of docs/system.md) are kernels in ``dynamics/``, ``review/`` and
 ``enforcement/``; a phase only applies them to the state and books what they did.
 """
 

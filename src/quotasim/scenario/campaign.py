@@ -1,4 +1,4 @@
-"""Schema of a campaign scenario (SYSTEM.md S1–S10): every parameter with its constraint.
+"""Schema of a campaign scenario (docs/system.md, S1–S10): every parameter with its constraint.
 
 Constraints are data (pydantic ``Field`` bounds) checked once, when a scenario is loaded; the model
 kernels trust what they get. Each section is one element of the system: the key names are the
