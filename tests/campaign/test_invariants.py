@@ -106,6 +106,29 @@ def test_invariants_hold_for_any_parameters(quota, by_any_means, trade_open, kin
     assert (cases["relation_tier"] <= kin_depth).all()
 
 
+CROWDED = SMALL + [
+    # Few households, wide networks, many cases: relatives' households are shared between the
+    # networks of officials who are all arrested, so a household is reached by several cases.
+    *[f"localities.{i}.households={n}" for i, n in enumerate((120, 60, 60, 40, 40))],
+    "kin.tier2_households=6", "kin.tier3_households=10", "enforcement.kin_depth=3",
+    "review.shortfall_weight=5", "enforcement.case_capacity_per_day=50", "enforcement.harshness=0.5",
+    "enforcement.kin_exile_probability=0.3",
+]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_household_reached_by_several_cases_is_punished_once_under_each_punishment(seed):
+    result = simulate(load_scenario("dprk-2020-80-day-battle", CROWDED), seed=seed)
+    cases = result.tables["cases"]
+    relatives = cases[cases["relation_tier"] > 0]
+    reached = relatives.groupby("household")["case"].nunique()
+    assert (reached > 1).any()  # the test must be able to fail
+    check_nobody_counted_twice(result)
+    check_money(result)
+    investigated = relatives[relatives["punishment"] == "investigated"]["person"].nunique()
+    assert investigated <= result.summary["relatives_investigated"]
+
+
 def test_households_are_never_shared_between_officials():
     state = initial_state(load_scenario("dprk-2020-80-day-battle"), seed=3)
     own = state.officials.household

@@ -45,5 +45,7 @@ def test_compare_default_with_no_collective_punishment(tmp_path, cli):
     assert code == 0, err
     table = pd.read_csv(out / "compare.csv")
     inv = table[table["output"] == "relatives_investigated"].set_index("scenario")
-    assert inv.loc["no-collective-punishment", "mean"] <= inv.loc["dprk-2020-80-day-battle", "mean"]
+    # Both sides can fail: no relative is investigated without collective punishment, and some are with it.
+    assert inv.loc["no-collective-punishment", "mean"] == 0
+    assert inv.loc["dprk-2020-80-day-battle", "mean"] > 0
     assert "collected_by_source.households" in set(table["output"])
