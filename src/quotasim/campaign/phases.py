@@ -51,9 +51,11 @@ def place_and_pay_relatives(state: CampaignState, day: Day, today: Today) -> Non
     placing = state.free & (rng.random(n) < spec.placement_rate)
     pick = rng.random(n)
     placed = patronage.place_relatives_inplace(placing, pick, state.kin, state.households.exiled)
-    rec.daily["jobs_placed"][day.number - 1] = placed
-    if placed or state.paying is None:
+    rec.daily["jobs_placed"][day.number - 1] = len(placed)
+    if state.paying is None:
         state.paying = patronage.paying_links(state.kin, state.households.exiled)
+    elif len(placed):
+        state.paying = np.union1d(state.paying, placed)
     kickback, kept, paid_households = patronage.job_income(state.kin, state.paying, state.free, n, spec, day.in_campaign)
     np.add.at(state.households.holdings, paid_households, kept)  # a household may hold two jobs
     rec.job_income += float(kept.sum())

@@ -39,8 +39,9 @@ def taken_by_decile(holdings_start: np.ndarray, sorted_start: np.ndarray, taken:
     n = len(holdings_start)
     if n == 0:
         return np.zeros(10)
-    cuts = sorted_start[(np.arange(1, 10) * n) // 10]
-    decile = np.searchsorted(cuts, holdings_start, side="right")
+    decile = np.zeros(n, dtype=np.int8)
+    for cut in sorted_start[(np.arange(1, 10) * n) // 10]:
+        decile += holdings_start >= cut
     return np.bincount(decile, weights=taken, minlength=10)
 
 

@@ -10,14 +10,13 @@ def place_relatives_inplace(placing, pick, kin, household_exiled):
     """Officials in ``placing`` (bool per official) each find a job for one close relative (tier 1
     or 2), chosen by ``pick`` (a uniform per official); a relative who already has one, has lost
     one to an investigation, stands for nobody, or whose household is exiled, gains nothing.
-    Returns how many new jobs were placed."""
+    Returns the kin rows that got a job, in order."""
     who = np.flatnonzero(placing & (kin.close_count > 0))
-    if len(who) == 0:
-        return 0
     row = kin.start[who] + np.floor(pick[who] * kin.close_count[who]).astype(np.int64)
     new = ~kin.has_job[row] & ~kin.job_lost[row] & (kin.member[row] >= 0) & ~household_exiled[kin.household[row]]
-    kin.has_job[row[new]] = True
-    return int(new.sum())
+    placed = np.unique(row[new])  # two officials never share a link, but keep it a set
+    kin.has_job[placed] = True
+    return placed
 
 
 def paying_links(kin, household_exiled):
