@@ -14,12 +14,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from typing import TYPE_CHECKING
-
 from quotasim.errors import InputError
-
-if TYPE_CHECKING:
-    from quotasim.result import Result
+from quotasim.result import Result
 
 
 def check_out_dir(out_dir: Path) -> None:
