@@ -12,12 +12,16 @@ import json
 import tomllib
 import zipfile
 
+import pytest
 from playwright.sync_api import expect
 
 from quotasim.cli.main import main
 from quotasim.dashboard.app import fmt, summary_rows
 
 SCENARIO = "dprk-2020-80-day-battle"
+
+# One test process (pytest-xdist) runs them all: one Chromium and one server for the module.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def field(page, path):

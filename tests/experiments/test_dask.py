@@ -67,6 +67,8 @@ def dask_cluster():
         _stop(procs)
 
 
+# Both cluster tests run in one test process (pytest-xdist), so the cluster starts once.
+@pytest.mark.xdist_group("dask-cluster")
 @pytest.mark.timeout(180)
 def test_sweep_on_dask_cluster_equals_local(tmp_path, cli, dask_cluster):
     common = ["sweep", "test:ishigami", "--design", "sobol", "--samples", "64", "--replicates", "2", "--seed", "7"]
@@ -101,6 +103,7 @@ def test_workers_flag_starts_a_local_dask_cluster(tmp_path, cli):
     assert comparable(dask_runs).equals(comparable(read_runs(tmp_path / "local")))
 
 
+@pytest.mark.xdist_group("dask-cluster")
 @pytest.mark.timeout(120)
 def test_compare_on_dask_cluster_equals_local(tmp_path, cli, dask_cluster):
     common = ["compare", "test:ishigami", "test:ishigami-flaky", "--replicates", "6"]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.table import Table
 
 from quotasim.cli.console import err, out
 from quotasim.cli.options import parse_seed
 from quotasim.cli.sweep import BATCH, PROCESSES, RESUME, SCHEDULER, WORKERS, interrupted, progress_bar
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def compare(
@@ -25,6 +27,7 @@ def compare(
     resume: bool = RESUME,
 ) -> None:
     """Run each scenario R times (common random numbers) and compare every summary output."""
+    compare_seed = parse_seed(seed)  # before the imports below (NumPy, pyarrow), so a refusal is quick
     from quotasim import __version__
     from quotasim.experiments.compare import plan_compare, run_compare, summarize
     from quotasim.experiments.executor import make_executor
@@ -33,7 +36,7 @@ def compare(
     from quotasim.experiments.store import prepare_folder
 
     targets = [load_target(s, where=f"scenario {s}") for s in scenarios]
-    plans = plan_compare(targets, replicates=replicates, seed=parse_seed(seed))
+    plans = plan_compare(targets, replicates=replicates, seed=compare_seed)
     import hashlib
 
     prepare_folder(out_dir, hashlib.sha256("\n".join(p.fingerprint() for p in plans).encode()).hexdigest(), resume=resume)
@@ -73,6 +76,8 @@ def compare(
 
 
 def _table(table) -> Table:
+    from rich.table import Table
+
     t = Table(title="mean [90% interval]", show_header=True)
     names = list(dict.fromkeys(table["scenario"])) if len(table) else []
     t.add_column("output")

@@ -2,6 +2,11 @@
 
 Expected failures (bad input) are one styled line on stderr and exit code 2; set
 ``QUOTASIM_DEBUG=1`` to see tracebacks.
+
+Every command module is imported here, so each keeps its heavy imports (NumPy, Numba, pandas,
+pyarrow, Dask, Plotly, Dash) inside the command function: ``--help``, ``--version``, ``scenarios``,
+``show``, ``validate`` and every refusal then answer in a fraction of a second (a test checks
+what they import; benchmarks/bench_cli.py times them).
 """
 
 from __future__ import annotations
@@ -10,7 +15,6 @@ import os
 import sys
 
 import typer
-from rich.markup import escape
 
 from quotasim.cli import compare as compare_cmd
 from quotasim.cli import run as run_cmd
@@ -18,7 +22,8 @@ from quotasim.cli import scenarios as scenarios_cmd
 from quotasim.cli import sensitivity as sensitivity_cmd
 from quotasim.cli import serve as serve_cmd
 from quotasim.cli import sweep as sweep_cmd
-from quotasim.cli.console import err
+from quotasim import __version__
+from quotasim.cli.console import error_line, say, styled
 from quotasim.errors import InputError
 
 app = typer.Typer(
@@ -28,7 +33,24 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},  # inherited by every command
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"quotasim {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Simulate coercive quota campaigns (and Epstein's civil-violence model)."""
+
 app.command("run")(run_cmd.run)
 app.command("scenarios")(scenarios_cmd.scenarios)
 app.command("show")(scenarios_cmd.show)
@@ -48,35 +70,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = app(args=argv, standalone_mode=False)  # typer.Exit(n) comes back as n here
     except InputError as exc:
-        _one_line(str(exc))
+        error_line(str(exc))
         return 2
     except KeyboardInterrupt:
-        err.print("interrupted")
+        say("interrupted")
         return 130
     except Exception as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `quotasim`: show the help
             print(exc.format_message())
             return 0
         if hasattr(exc, "format_message"):  # click/typer usage errors
-            _one_line(exc.format_message().replace("\n", " "))
+            error_line(exc.format_message().replace("\n", " "))
             return 2
         if hasattr(exc, "exit_code"):  # typer.Exit / click Exit
             return int(exc.exit_code)
         if type(exc).__name__ == "Abort":
-            err.print("interrupted")
+            say("interrupted")
             return 130
         if os.environ.get("QUOTASIM_DEBUG"):
             raise
-        err.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
+        say(
+            f"{styled('internal error:', fg='red', bold=True)} {type(exc).__name__}: {exc} "
             "(set QUOTASIM_DEBUG=1 for the traceback)"
         )
         return 1
     return code if isinstance(code, int) else 0
-
-
-def _one_line(message: str) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def entry() -> None:

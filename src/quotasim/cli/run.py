@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from quotasim.cli.console import err, out
 from quotasim.cli.options import parse_seed
-from quotasim.outputs.write import check_out_dir, write_run
-from quotasim.result import summary_items
-from quotasim.scenario import DEFAULT_SCENARIO, load_scenario
-from quotasim.simulate import simulate
+from quotasim.scenario.registry import DEFAULT_SCENARIO
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def run(
@@ -27,10 +25,19 @@ def run(
     json_: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout instead of a table."),
 ) -> None:
     """Run one scenario and write summary.json, tables (Parquet) and report.html."""
+    from quotasim.outputs.write import check_out_dir, write_run
+    from quotasim.scenario import load_scenario
+
     run_seed = parse_seed(seed)
     loaded = load_scenario(scenario, set_)
     if out_dir is not None:
         check_out_dir(out_dir)
+    # Imported only now, once the input is known good: the engines (NumPy, Numba, pandas) take
+    # seconds to import, which neither the other commands nor a refusal should wait for.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from quotasim.simulate import simulate
+
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -68,6 +75,10 @@ def _default_out(name: str, seed: int) -> Path:
 
 
 def summary_table(summary: dict) -> Table:
+    from rich.table import Table
+
+    from quotasim.result import summary_items
+
     table = Table(title=f"{summary.get('scenario', '')} (seed {summary.get('seed', '')})", show_header=True)
     table.add_column("output")
     table.add_column("value", justify="right")

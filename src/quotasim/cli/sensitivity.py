@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.table import Table
 
 from quotasim.cli.console import err, out
 from quotasim.cli.options import parse_seed
 from quotasim.cli.sweep import BATCH, PROCESSES, RESUME, SCHEDULER, WORKERS, execute, report_outcome
 from quotasim.errors import InputError
-from quotasim.scenario import DEFAULT_SCENARIO
+from quotasim.scenario.registry import DEFAULT_SCENARIO
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def sensitivity(
@@ -33,6 +35,7 @@ def sensitivity(
     resume: bool = RESUME,
 ) -> None:
     """Sobol (S1, ST) or Morris (μ*, σ) indices of every summary output, with a convergence check."""
+    sweep_seed = parse_seed(seed)  # before the imports below (NumPy, pyarrow, SALib), so a refusal is quick
     from quotasim.experiments.design import DesignOptions
     from quotasim.experiments.models import load_target
     from quotasim.experiments.report import sensitivity_report
@@ -44,7 +47,7 @@ def sensitivity(
         raise InputError(f"unknown method {method!r}; allowed: {', '.join(METHODS)}", where="--method")
     target = load_target(scenario, set_)
     plan = plan_sweep(
-        target, params=param, design=method, samples=samples, replicates=replicates, seed=parse_seed(seed),
+        target, params=param, design=method, samples=samples, replicates=replicates, seed=sweep_seed,
         options=DesignOptions(second_order=second_order, levels=levels),
     )
     outcome = execute(plan, out_dir, workers=workers, scheduler=scheduler, processes=processes, batch_size=batch_size, resume=resume)
@@ -72,6 +75,7 @@ def sensitivity(
 
 def _top_table(table, method: str, top: int = 3) -> Table:
     import pandas as pd
+    from rich.table import Table
 
     key = "ST" if method == "sobol" else "mu_star"
     t = Table(title=f"most influential parameters ({key})", show_header=True)

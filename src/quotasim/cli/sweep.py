@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from quotasim.cli.console import err, out
 from quotasim.cli.options import parse_seed
-from quotasim.scenario import DEFAULT_SCENARIO
+from quotasim.scenario.registry import DEFAULT_SCENARIO
 
 DESIGN_HELP = "lhs | sobol | grid | morris"
 
@@ -44,13 +43,14 @@ def sweep(
     resume: bool = RESUME,
 ) -> None:
     """Run a scenario over a design; one Parquet row per run in DIR/runs, resumable."""
+    sweep_seed = parse_seed(seed)  # before the imports below (NumPy, pyarrow), so a refusal is quick
     from quotasim.experiments.design import DesignOptions
     from quotasim.experiments.models import load_target
     from quotasim.experiments.sweep import plan_sweep
 
     target = load_target(scenario, set_)
     plan = plan_sweep(
-        target, params=param, design=design, samples=samples, replicates=replicates, seed=parse_seed(seed),
+        target, params=param, design=design, samples=samples, replicates=replicates, seed=sweep_seed,
         design_file=design_file, options=DesignOptions(second_order=second_order, levels=levels), save_daily=save_daily,
     )
     outcome = execute(plan, out_dir, workers=workers, scheduler=scheduler, processes=processes, batch_size=batch_size, resume=resume)
@@ -87,6 +87,8 @@ def interrupted(out_dir: Path) -> None:
 @contextmanager
 def progress_bar(description: str) -> Iterator:
     """A Rich bar on stderr with runs done, failed, runs/s (this session) and ETA."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

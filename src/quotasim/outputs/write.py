@@ -14,11 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from quotasim.errors import InputError
-from quotasim.outputs.report import render_report
 from quotasim.result import Result
 
 
@@ -37,12 +33,17 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 
 def table_to_parquet(df, path: Path) -> None:
+    import pyarrow as pa  # here, not above: check_out_dir serves the CLI's quick refusals
+    import pyarrow.parquet as pq
+
     table = pa.Table.from_pandas(df, preserve_index=False)
     pq.write_table(table, path)
 
 
 def write_run(result: Result, out_dir: Path, *, report: bool = True) -> Path:
     """Write ``result`` into ``out_dir`` (created; must not hold files already). Returns ``out_dir``."""
+    from quotasim.outputs.report import render_report
+
     out_dir = Path(out_dir)
     check_out_dir(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
