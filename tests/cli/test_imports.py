@@ -138,7 +138,7 @@ def test_version_is_the_package_version(capsys):
     assert pyproject["tool"]["hatch"]["version"]["path"] == "src/quotasim/_version.py"
     assert quotasim.__version__ == importlib.metadata.version("quotasim")
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out == f"quotasim {pyproject}\n"
+    assert capsys.readouterr().out == f"quotasim {quotasim.__version__}\n"
 
 
 def test_short_help_on_the_app_and_every_command(capsys):
