@@ -96,3 +96,35 @@ def test_localities_nobody_is_sent_to_or_lives_in():
     assert not {"localities.3.holdings_median_usd"} & holdings & set(got)
     assert "locality 2 (Yonbaek plain (South Hwanghae))" in got["localities.2.opportunity_usd_per_day"]
     assert "lives in locality 0" in got["localities.0.holdings_sigma"]
+
+
+def test_the_reasons_as_a_sweep_reports_them():
+    """The reason is what a sweep or sensitivity analysis tells its user, word for word."""
+    got = {
+        **inert("enforcement.kin_depth=0", "sessions.interval_days=0", "topup.window_days=0", "attitude.informant_coverage=0",
+                "officials.bureaus=1", "patronage.initial_job_share=0", "patronage.placement_rate=0",
+                "enforcement.case_capacity_per_day=1"),
+        **{k: v for k, v in inert("campaign.count=2").items() if k == "campaign.ratchet_basis"},
+        **{k: v for k, v in inert(*MANY, 'campaign.ratchet_basis="own"').items() if k == "campaign.ratchet_quantile"},
+    }
+    assert {k: got[k] for k in (
+        "trade.usd_per_day", "campaign.ratchet", "campaign.ratchet_basis", "campaign.ratchet_quantile",
+        "enforcement.staff_per_1000_persons", "kin.tier3_households", "enforcement.kin_exile_probability",
+        "deterrence.kin_weight", "sessions.lag_share", "topup.propensity", "review.attitude_weight", "deterrence.rumour_reach",
+        "patronage.kickback_share", "localities.0.opportunity_usd_per_day",
+    )} == {
+        "trade.usd_per_day": "trade is shut (campaign.trade_open = false)",
+        "campaign.ratchet": "a single campaign (campaign.count = 1): there is no next quota and no gap",
+        "campaign.ratchet_basis": "campaign.ratchet = 0: quotas do not ratchet",
+        "campaign.ratchet_quantile": "campaign.ratchet_basis = 'own': the bureau's deliveries are not read",
+        "enforcement.staff_per_1000_persons": "enforcement.case_capacity_per_day gives the capacity directly",
+        "kin.tier3_households": "enforcement.kin_depth < 3: three-generation relatives are never investigated, and hold no jobs",
+        "enforcement.kin_exile_probability": "enforcement.kin_depth < 2: no relatives' household beyond his own is investigated",
+        "deterrence.kin_weight": "enforcement.kin_depth = 0: no relative is touched",
+        "sessions.lag_share": "sessions.interval_days = 0: no summing-up sessions",
+        "topup.propensity": "topup.window_days = 0: nobody pays from own savings",
+        "review.attitude_weight": "attitude.informant_coverage = 0: no complaint is ever reported",
+        "deterrence.rumour_reach": "a single bureau: no other bureau hears of its cases",
+        "patronage.kickback_share": "no relative ever holds a foreign-currency job (initial_job_share = placement_rate = 0)",
+        "localities.0.opportunity_usd_per_day": "no official is dispatched to locality 0 (Home city of the trade bureaus)",
+    }

@@ -4,6 +4,8 @@ they are cheap; the whole-run tests are in test_invariants.py and test_direction
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -121,6 +123,16 @@ def test_behind_schedule_on_simple_days():
     np.testing.assert_allclose(effort.behind_schedule(delivered, quota, 0, 50), [0, 0, 0])
     np.testing.assert_allclose(effort.behind_schedule(delivered, quota, 25, 50), [0.5, 0.2, 0])
     np.testing.assert_allclose(effort.behind_schedule(delivered, quota, 90, 50), [1.0, 0.7, 0])
+    # A quota below one dollar is a quota all the same.
+    np.testing.assert_allclose(effort.behind_schedule(np.array([0.0, 0.25]), np.array([0.5, 0.5]), 25, 50), [0.5, 0.0])
+
+
+def test_a_tiny_quota_far_exceeded_puts_nobody_behind_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert effort.behind_schedule(np.array([1e300]), np.array([1e-300]), 5, 10)[0] == 0.0
+        assert committee.shortfall_share(np.array([1e300]), np.array([1e-300]))[0] == 0.0
+        assert sessions.progress(np.array([1e300, 1.0]), np.array([1e-300, 0.0])).tolist() == [np.inf, np.inf]
 
 
 @FAST
@@ -211,6 +223,12 @@ def test_own_money_is_paid_by_the_willing_out_of_savings_above_the_reserve(seed,
     assert (pay >= 0).all() and (pay <= np.maximum(savings - reserve * savings_start, 0) + 1e-12).all()
 
 
+def test_own_money_needs_loyalty_and_fear_strictly_above_the_threshold():
+    spec = TopUp(threshold=0.75, fear_weight=0.5, propensity=0.5, reserve_share=0.0)
+    pay = topup.own_savings_topup(np.full(3, 100.0), np.full(3, 1000.0), np.full(3, 1000.0), np.array([0.5, 0.5, 0.6]), np.array([0.5, 0.4, 0.5]), spec)
+    assert pay.tolist() == [0.0, 0.0, 50.0]  # 0.75 is not above 0.75
+
+
 # --- S1/S3: households, trade ----------------------------------------------------------------
 
 
@@ -218,6 +236,8 @@ def test_crowding_density_counts_officials_per_hundred_households():
     start = np.array([0, 200, 200, 250])
     density = extraction.crowding_density(np.array([0, 0, 2, 0]), start)
     np.testing.assert_allclose(density, [1.5, 0.0, 2.0])
+    # A locality of one household: each official there is 100 per 100 households.
+    np.testing.assert_allclose(extraction.crowding_density(np.array([1, 1]), np.array([0, 5, 6])), [0.0, 200.0])
 
 
 @FAST
@@ -352,6 +372,20 @@ def test_jobs_pay_their_household_and_a_kickback_to_a_free_official_in_a_campaig
     expected = [share * pay * (takes & (kin.official[paying] == i)).sum() for i in range(n)]
     np.testing.assert_allclose(kickback, expected)
     np.testing.assert_allclose(kickback.sum() + kept.sum(), pay * len(paying))
+
+
+def test_an_official_without_close_relatives_places_nobody():
+    kin = _kin(2)
+    # Official 1's links are all tier 3: a pick would land on his first link, one who could take a job.
+    kin.tier[kin.start[1]:kin.start[2]] = 3
+    kin.close_count[1] = 0
+    kin.has_job[:] = False
+    kin.job_lost[:] = False
+    kin.member[:] = 0
+    placing = np.zeros(len(kin.close_count), dtype=bool)
+    placing[1] = True
+    assert len(patronage.place_relatives_inplace(placing, np.full(len(placing), 0.5), kin, np.zeros(20, dtype=bool))) == 0
+    assert not kin.has_job.any()
 
 
 def test_visibility_counts_the_relatives_in_jobs():

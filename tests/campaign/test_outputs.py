@@ -160,6 +160,15 @@ def test_the_tables_agree_with_the_run(run):
     daily, off, cases, people = (result.tables[t] for t in ("daily", "officials", "case_summary", "cases"))
     for table, frame in ((DAILY, daily), (OFFICIALS, off), (CASE_SUMMARY, cases), (CASES, people)):
         assert tuple(frame.columns) == table.names
+        for column in table.columns:
+            dtype = frame[column.name].dtype
+            if column.type == "dictionary":
+                assert isinstance(dtype, pd.CategoricalDtype), (table.name, column.name)
+            elif column.type == "date32":
+                assert all(type(v) is dt.date for v in frame[column.name]), column.name
+            else:
+                want = column.type.capitalize() if column.nullable and column.type.startswith("int") else column.type
+                assert str(dtype) == want, (table.name, column.name, dtype)
     # Daily: the calendar, and the cumulative sum.
     assert daily["day"].tolist() == list(range(1, 65))
     assert daily["date"].iloc[0] == config.campaign.start_date and daily["date"].iloc[-1] == config.campaign.start_date + dt.timedelta(days=63)
