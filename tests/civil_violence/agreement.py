@@ -12,7 +12,9 @@ Over a window of steps after a burn-in:
   outbursts are rare (the quiet set: about 5% of runs) it would be a mean over a handful of runs,
   and whether outbursts happen at all is already the ``outbursts`` statistic.
 
-Two samples agree on a statistic when neither Welch's two-sample t-test (means) nor the two-sample
+A statistic not compared has *no verdict* (``Check.compared`` is false): it neither agrees nor
+differs, and asking it whether it agrees is an error, so that callers say what they do with it
+(:func:`verdicts`). Two samples agree on a statistic when neither Welch's two-sample t-test (means) nor the two-sample
 Kolmogorov-Smirnov test (distributions) rejects equality at ``ALPHA``, and the means differ by at
 most ``REL_TOL`` of the reference mean plus ``ABS_TOL`` (a practical tolerance, so that a
 difference too small to matter is not a failure and one too large is one whatever the p-values).
@@ -59,15 +61,26 @@ class Check:
     welch_p: float
     ks_p: float
     within_tolerance: bool
+    compared: bool = True
 
     @property
     def agrees(self) -> bool:
+        if not self.compared:
+            raise ValueError(f"{self.statistic}: not compared, no verdict (see Check.compared)")
         return self.welch_p >= ALPHA and self.ks_p >= ALPHA and self.within_tolerance
 
     def __str__(self) -> str:
+        if not self.compared:
+            return (f"{self.statistic:>14}: reference {self.reference_mean:9.3f}  candidate {self.candidate_mean:9.3f}  "
+                    f"too few runs to compare: no verdict")
         verdict = "agree" if self.agrees else "DIFFER"
         return (f"{self.statistic:>14}: reference {self.reference_mean:9.3f}  candidate {self.candidate_mean:9.3f}  "
                 f"Welch p {self.welch_p:.2g}  KS p {self.ks_p:.2g}  {verdict}")
+
+
+def verdicts(checks: list[Check]) -> list[Check]:
+    """The checks that have a verdict (agree or differ); those not compared are left out."""
+    return [c for c in checks if c.compared]
 
 
 def compare(reference: list[dict[str, float]], candidate: list[dict[str, float]]) -> list[Check]:
@@ -79,8 +92,8 @@ def compare(reference: list[dict[str, float]], candidate: list[dict[str, float]]
         x, y = x[np.isfinite(x)], y[np.isfinite(y)]
         if name == "outburst_peak" and min(x.size, y.size) < MIN_RUNS_WITH_OUTBURSTS:
             # outbursts too rare to compare their peaks: no verdict (the `outbursts` check has one)
-            checks.append(Check(name, float(np.mean(x)) if x.size else 0.0, float(np.mean(y)) if y.size else 0.0,
-                                1.0, 1.0, True))
+            checks.append(Check(name, float(np.mean(x)) if x.size else float("nan"), float(np.mean(y)) if y.size else float("nan"),
+                                float("nan"), float("nan"), False, compared=False))
             continue
         mx, my = float(x.mean()), float(y.mean())
         if np.ptp(x) == 0 and np.ptp(y) == 0:

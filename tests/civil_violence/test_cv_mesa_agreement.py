@@ -17,7 +17,7 @@ from quotasim.civil_violence.engine import run_civil_violence, with_rule
 from quotasim.civil_violence.mesa_params import scenario_from_mesa_params
 from quotasim.civil_violence.variants import VARIANTS
 
-from .agreement import compare, run_statistics
+from .agreement import compare, run_statistics, verdicts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mesa_reference.json"
 
@@ -63,7 +63,10 @@ def test_fixture_has_provenance_and_enough_seeds():
 def test_mesa_variant_agrees_with_mesa(set_name):
     checks = compare(mesa_statistics(set_name), quotasim_statistics(set_name))
     report = "\n".join(map(str, checks))
-    assert all(c.agrees for c in checks), report
+    # Outbursts are too rare in the quiet set to compare their peaks: that one has no verdict.
+    unjudged = {c.statistic for c in checks if not c.compared}
+    assert unjudged == ({"outburst_peak"} if set_name == "quiet" else set()), report
+    assert all(c.agrees for c in verdicts(checks)), report
 
 
 def test_the_outburst_set_has_outbursts_and_the_quiet_set_has_none():
@@ -77,7 +80,7 @@ def test_a_wrong_kernel_floor_instead_of_round_is_detected():
     wrong = with_rule("mesa", ratio_rounding="floor")
     assert wrong != VARIANTS["mesa"]
     checks = compare(mesa_statistics("outbursts"), quotasim_statistics("outbursts", variant=wrong))
-    assert not all(c.agrees for c in checks), "\n".join(map(str, checks))
+    assert any(not c.agrees for c in verdicts(checks)), "\n".join(map(str, checks))
 
 
 @pytest.mark.parametrize(
@@ -89,7 +92,7 @@ def test_other_wrong_rules_are_detected(rules):
     """The comparison also notices other single-rule changes (docs/civil_violence.md names the
     one it is too weak to notice: a term on 0..J_max-1 instead of 0..J_max)."""
     checks = compare(mesa_statistics("outbursts"), quotasim_statistics("outbursts", variant=with_rule("mesa", **rules)))
-    assert not all(c.agrees for c in checks), "\n".join(map(str, checks))
+    assert any(not c.agrees for c in verdicts(checks)), "\n".join(map(str, checks))
 
 
 @pytest.mark.slow
@@ -109,4 +112,4 @@ def test_mesa_variant_agrees_with_mesa_run_live(set_name):
         r = run_mesa(spec["params"], spec["steps"], seed + 10_000)
         live.append(run_statistics(r["active"], r["jailed"], r["citizens"]))
     checks = compare(live, quotasim_statistics(set_name))
-    assert all(c.agrees for c in checks), "\n".join(map(str, checks))
+    assert all(c.agrees for c in verdicts(checks)), "\n".join(map(str, checks))
