@@ -26,7 +26,9 @@ from quotasim.scenario.campaign import (
     TopUp,
 )
 
-FAST = settings(max_examples=60, deadline=None)
+# derandomize: the same examples on every run, so that the suite (and a mutation run) gives the
+# same verdict each time.
+FAST = settings(max_examples=60, deadline=None, derandomize=True)
 unit = st.floats(0.0, 1.0)
 seeds = st.integers(0, 2**32 - 1)
 
@@ -53,7 +55,7 @@ def test_fear_shocks_compound_without_passing_one(seed, a, b):
     start = rng_of(seed).random(20)
     once = start.copy()
     fear.raise_fear_inplace(once, a)
-    np.testing.assert_allclose(1.0 - once, (1.0 - start) * np.exp(-a))
+    np.testing.assert_allclose(1.0 - once, (1.0 - start) * np.exp(-a), atol=1e-12)
     twice = once.copy()
     fear.raise_fear_inplace(twice, b)
     both = start.copy()

@@ -66,7 +66,7 @@ enforcement_specs = st.builds(
 deterrence_specs = st.builds(lambda k, e: Deterrence(kin_weight=k, exile_weight=e), st.floats(0, 3), st.floats(0, 3))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1), spec=enforcement_specs, deter=deterrence_specs)
 def test_a_case_punishes_exactly_as_the_rules_say(seed, spec, deter):
     cases, officials, households, kin, takeable, fates = world(seed)
@@ -171,7 +171,7 @@ def test_a_case_punishes_exactly_as_the_rules_say(seed, spec, deter):
         assert link_of[(int(h), int(j))] == t
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1), depth=st.integers(0, 3))
 def test_exile_takes_the_whole_own_household_at_kin_depth_one_or_more_and_nobodys_at_zero(seed, depth):
     cases, officials, households, kin, takeable, fates = world(seed)
@@ -241,7 +241,7 @@ def test_the_queue_keeps_each_officials_place():
     assert queue.next_place == 4
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1), cap=st.sampled_from([0.0, 0.3, 1.0, 1.5, 2.5, 4.0]))
 def test_the_service_opens_cases_in_order_within_its_capacity(seed, cap):
     rng = np.random.default_rng(seed)
