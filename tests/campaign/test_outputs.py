@@ -154,11 +154,8 @@ def test_at_review_counts_come_from_the_review_snapshot(run):
     assert s["at_review.officials_savings_usd"] != s["officials_savings_end_usd"]
 
 
-def test_the_tables_agree_with_the_run(run):
-    result, start, s = run
-    config = result.scenario.config
-    daily, off, cases, people = (result.tables[t] for t in ("daily", "officials", "case_summary", "cases"))
-    for table, frame in ((DAILY, daily), (OFFICIALS, off), (CASE_SUMMARY, cases), (CASES, people)):
+def check_declared_types(frames):
+    for table, frame in frames:
         assert tuple(frame.columns) == table.names
         for column in table.columns:
             dtype = frame[column.name].dtype
@@ -169,6 +166,27 @@ def test_the_tables_agree_with_the_run(run):
             else:
                 want = column.type.capitalize() if column.nullable and column.type.startswith("int") else column.type
                 assert str(dtype) == want, (table.name, column.name, dtype)
+
+
+def test_a_run_without_a_case_or_a_quota_keeps_every_declared_type():
+    result = simulate(load_scenario("dprk-2020-80-day-battle", [
+        "officials.count=20", "campaign.duration_days=10", "campaign.review_day=5", "campaign.quota_usd=0",
+        "enforcement.case_capacity_per_day=0",
+    ]), seed=1)
+    tables = {t: result.tables[t] for t in ("daily", "officials", "case_summary", "cases")}
+    assert len(tables["cases"]) == len(tables["case_summary"]) == 0
+    check_declared_types(((DAILY, tables["daily"]), (OFFICIALS, tables["officials"]), (CASE_SUMMARY, tables["case_summary"]), (CASES, tables["cases"])))
+    # A zero quota is met by everyone, at the review and at the end.
+    assert tables["officials"]["met_quota"].all() and tables["officials"]["met_quota_by_end"].all()
+    assert result.summary["met_quota"] == result.summary["met_quota_by_end"] == 20
+    assert result.summary["case_wait_days_mean"] is None and result.summary["case_wait_days_max"] is None
+
+
+def test_the_tables_agree_with_the_run(run):
+    result, start, s = run
+    config = result.scenario.config
+    daily, off, cases, people = (result.tables[t] for t in ("daily", "officials", "case_summary", "cases"))
+    check_declared_types(((DAILY, daily), (OFFICIALS, off), (CASE_SUMMARY, cases), (CASES, people)))
     # Daily: the calendar, and the cumulative sum.
     assert daily["day"].tolist() == list(range(1, 65))
     assert daily["date"].iloc[0] == config.campaign.start_date and daily["date"].iloc[-1] == config.campaign.start_date + dt.timedelta(days=63)
