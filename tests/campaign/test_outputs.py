@@ -171,7 +171,7 @@ def check_declared_types(frames):
 def test_a_run_without_a_case_or_a_quota_keeps_every_declared_type():
     result = simulate(load_scenario("dprk-2020-80-day-battle", [
         "officials.count=20", "campaign.duration_days=10", "campaign.review_day=5", "campaign.quota_usd=0",
-        "enforcement.case_capacity_per_day=0",
+        "enforcement.case_capacity_per_day=0", "attitude.informant_coverage=0", "review.visibility_weight=0",
     ]), seed=1)
     tables = {t: result.tables[t] for t in ("daily", "officials", "case_summary", "cases")}
     assert len(tables["cases"]) == len(tables["case_summary"]) == 0
@@ -180,6 +180,8 @@ def test_a_run_without_a_case_or_a_quota_keeps_every_declared_type():
     assert tables["officials"]["met_quota"].all() and tables["officials"]["met_quota_by_end"].all()
     assert result.summary["met_quota"] == result.summary["met_quota_by_end"] == 20
     assert result.summary["case_wait_days_mean"] is None and result.summary["case_wait_days_max"] is None
+    # Nothing to refer either (no shortfall, no report, no visibility): nobody ever waits.
+    assert result.summary["referred"] == 0 and result.summary["backlog_max"] == result.summary["backlog_days"] == 0
 
 
 def test_the_tables_agree_with_the_run(run):
@@ -198,6 +200,8 @@ def test_the_tables_agree_with_the_run(run):
         assert str(daily[column].dtype) == {c.name: c.type for c in DAILY.columns}[column], column
     # Officials: one row per official and campaign; traits repeat, accounts do not.
     assert len(off) == 120 and off["official"].tolist() == list(range(60)) * 2
+    for frame in (daily, off, cases, people):
+        assert frame.index.equals(pd.RangeIndex(len(frame)))  # no index column in the Parquet files
     assert off["campaign"].tolist() == [1] * 60 + [2] * 60
     first, second = off[off["campaign"] == 1].reset_index(drop=True), off[off["campaign"] == 2].reset_index(drop=True)
     np.testing.assert_array_equal(first["bureau"], start.officials.bureau)
