@@ -172,11 +172,14 @@ def test_a_run_without_a_case_or_a_quota_keeps_every_declared_type():
     result = simulate(load_scenario("dprk-2020-80-day-battle", [
         "officials.count=20", "campaign.duration_days=10", "campaign.review_day=5", "campaign.quota_usd=0",
         "enforcement.case_capacity_per_day=0", "attitude.informant_coverage=0", "review.visibility_weight=0",
+        # Nothing delivered either: no effort once the (zero) quota is met, no relative in a job.
+        "campaign.after_quota_effort=0", "patronage.initial_job_share=0", "patronage.placement_rate=0",
     ]), seed=1)
     tables = {t: result.tables[t] for t in ("daily", "officials", "case_summary", "cases")}
     assert len(tables["cases"]) == len(tables["case_summary"]) == 0
     check_declared_types(((DAILY, tables["daily"]), (OFFICIALS, tables["officials"]), (CASE_SUMMARY, tables["case_summary"]), (CASES, tables["cases"])))
-    # A zero quota is met by everyone, at the review and at the end.
+    # A zero quota is met by everyone, at the review and at the end, with nothing delivered.
+    assert (tables["officials"]["delivered_usd"] == 0).all()
     assert tables["officials"]["met_quota"].all() and tables["officials"]["met_quota_by_end"].all()
     assert result.summary["met_quota"] == result.summary["met_quota_by_end"] == 20
     assert result.summary["case_wait_days_mean"] is None and result.summary["case_wait_days_max"] is None
