@@ -12,6 +12,8 @@ import pytest
 
 from quotasim import load_scenario, simulate
 from quotasim.campaign.engine import initial_state
+from quotasim.campaign.phases import PHASES, Today
+from quotasim.campaign.summary import build_summary
 from quotasim.campaign.outputs import CASE_SUMMARY, CASES, DAILY, OFFICIALS, SOURCES, SUMMARY
 from quotasim.result import summary_items
 
@@ -142,9 +144,41 @@ def test_the_summary_agrees_with_the_tables(run):
     assert s["relatives_jobs_end"] >= 0 and s["indignation_reported"] >= s["at_review.indignation_reported"] > 0
 
 
-def test_at_review_counts_come_from_the_review_snapshot(run):
+@pytest.fixture(scope="module")
+def ended():
+    """The same run's state at its end, stepped here day by day as the engine does."""
+    state = initial_state(load_scenario("dprk-2020-80-day-battle", RUN), SEED)
+    for day in state.record.days:
+        today = Today()
+        for phase in PHASES:
+            phase(state, day, today)
+    return state
+
+
+def test_at_review_counts_come_from_the_review_snapshot(run, ended):
     result, _, s = run
     off = result.tables["officials"]
+    state, ledgers = ended, ended.ledgers
+    assert build_summary(state, state.record, scenario_name=result.scenario.name, seed=SEED) == {
+        k: v for k, v in result.summary.items() if k != "provenance"
+    }
+    snap = [lg.at_review for lg in ledgers]
+    for key, column in (("paid_from_savings", "from_own_savings"), ("shirked", "shirk_days"), ("complained", "complaint_days"),
+                        ("indignation_reported", "indignant"), ("criticised_in_sessions", "criticisms")):
+        assert s[f"at_review.{key}"] == sum(int((a[column] > 0).sum()) for a in snap), key
+    assert s["at_review.complaint_days"] == sum(int(a["complaint_days"].sum()) for a in snap)
+    for src in SOURCES:
+        assert s[f"at_review.collected_by_source.{src}"] == pytest.approx(sum(a[f"from_{src}"].sum() for a in snap))
+    assert s["at_review.officials_savings_usd"] == pytest.approx(snap[-1]["savings"].sum())
+    assert s["at_review.households_squeezed"] == int((state.record.taken_at_review > 0.1 * state.households.holdings_start).sum())
+    assert s["indignation_reported"] == sum(int(lg.indignant.sum()) for lg in ledgers)
+    assert s["relatives_jobs_end"] == int((state.kin.has_job & ~state.households.exiled[state.kin.household]).sum()) > 0
+    assert s["household_job_income_usd"] == pytest.approx(state.record.job_income)
+    start, taken = state.households.holdings_start, state.record.taken
+    cuts = np.sort(start)[(np.arange(1, 10) * len(start)) // 10]
+    tenth = (start[:, None] >= cuts[None, :]).sum(axis=1)
+    for d in range(10):
+        assert s[f"household_usd_taken_by_decile.d{d + 1}"] == pytest.approx(taken[tenth == d].sum(), abs=1e-9), d
     # What stood at the review: the officials table's at-review columns and the counts agree.
     assert s["at_review.indignation_reported"] == off["indignation_reported"].sum()
     assert s["at_review.met_quota"] == s["met_quota"]

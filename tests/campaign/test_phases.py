@@ -60,6 +60,12 @@ def snapshot(state):
     }
 
 
+def same_stream(copy_after_expected_draws, stream):
+    """Each mechanism draws the same numbers every day, whatever happens that day (common random
+    numbers: two runs of one seed differ only where the mechanisms differ)."""
+    assert copy_after_expected_draws.bit_generator.state == stream.bit_generator.state
+
+
 def delivered_today(state, before, source):
     return state.ledger.by_source[source] - before["by_source"][source]
 
@@ -91,6 +97,7 @@ def check_place_and_pay_relatives(state, day, today, before, streams):
     kin = copy.deepcopy(state.kin)
     kin.has_job = before["has_job"].copy()
     placed = patronage.place_relatives_inplace(placing, rng.random(n), kin, state.households.exiled)
+    same_stream(rng, state.streams.patronage)
     np.testing.assert_array_equal(state.kin.has_job, kin.has_job)
     assert state.record.daily["jobs_placed"][day.number - 1] == len(placed)
     # The kept list of paying jobs is the list the rule gives.
@@ -110,6 +117,7 @@ def check_place_and_pay_relatives(state, day, today, before, streams):
 
 def check_speak_out(state, day, today, before, streams):
     draw = streams["informants"].random(state.n_officials)
+    same_stream(streams["informants"], state.streams.informants)
     if not day.in_campaign:
         assert today.grievance is None and today.complaining is None
         return
@@ -159,6 +167,7 @@ def check_trade(state, day, today, before, streams):
 
 def check_press_households(state, day, today, before, streams):
     draws = extraction.draw_visits(state.n_officials, state.config.dispatch.households_per_day, streams["visits"])
+    same_stream(streams["visits"], state.streams.visits)
     if not day.in_campaign:
         np.testing.assert_array_equal(state.households.holdings, before["holdings"])
         return
@@ -217,8 +226,10 @@ def check_sum_up(state, day, today, before, streams):
 def check_review(state, day, today, before, streams):
     if not day.review:
         np.testing.assert_array_equal(state.queue.order, before["order"])
+        same_stream(streams["review"], state.streams.review)  # nothing drawn
         return
     draw = streams["review"].random(state.n_officials)
+    same_stream(streams["review"], state.streams.review)
     config, ledger = state.config, state.ledger
     seen = patronage.visibility(state.kin, state.n_officials, config.patronage.visibility_per_job)
     reviewed = state.free & ~before["waiting"]
