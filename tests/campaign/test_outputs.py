@@ -28,7 +28,7 @@ RUN = [
 SEED = 4
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test, not per module: mutmut links a function only to the tests that call it
 def run():
     scenario = load_scenario("dprk-2020-80-day-battle", RUN)
     result = simulate(scenario, seed=SEED)
@@ -144,7 +144,7 @@ def test_the_summary_agrees_with_the_tables(run):
     assert s["relatives_jobs_end"] >= 0 and s["indignation_reported"] >= s["at_review.indignation_reported"] > 0
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test, not per module: mutmut links a function only to the tests that call it
 def ended():
     """The same run's state at its end, stepped here day by day as the engine does."""
     state = initial_state(load_scenario("dprk-2020-80-day-battle", RUN), SEED)
@@ -303,3 +303,23 @@ def test_the_tables_agree_with_the_run(run):
     assert exiled == s["exiled_persons"]
     assert (people["punishment"] == "lost_job").sum() <= s["relatives_lost_jobs"]
     assert isinstance(people["punishment"].dtype, pd.CategoricalDtype)
+
+
+def test_a_table_or_summary_that_drifts_from_its_declaration_is_refused_by_name():
+    from quotasim.campaign import tables
+
+    columns = {name: [] for name in DAILY.names[:-1]} | {"extra": []}
+    with pytest.raises(RuntimeError, match=r"daily columns differ from their declaration: \['extra', 'officials_free'\]"):
+        tables._frame(DAILY, columns)
+
+
+def test_when_every_official_is_arrested_the_fear_index_is_null():
+    result = simulate(load_scenario("dprk-2020-80-day-battle", [
+        "officials.count=4", "officials.bureaus=2", "campaign.duration_days=12", "campaign.review_day=6",
+        "campaign.quota_usd=100000", "review.shortfall_weight=10", "enforcement.case_capacity_per_day=10",
+    ]), seed=2)
+    s, daily = result.summary, result.tables["daily"]
+    assert s["arrested"] == 4
+    assert s["fear_index_end"] is None and s["at_review"]["fear_index"] is None
+    assert daily.loc[daily["campaign_day"] > 6, "fear_index"].isna().all()
+    assert daily.loc[daily["campaign_day"] < 6, "fear_index"].notna().all()

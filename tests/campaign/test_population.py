@@ -23,7 +23,7 @@ BIG = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test, not per module: mutmut links a function only to the tests that call it
 def population():
     config = load_scenario("dprk-2020-80-day-battle", BIG).config
     return config, build.build_population(config, np.random.default_rng(11))
