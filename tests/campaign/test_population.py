@@ -175,3 +175,11 @@ def test_estimated_memory_grows_with_each_part_of_the_scenario():
     )
     for override in ("officials.count=400", "campaign.count=3", "kin.tier2_households=5", "kin.tier3_households=9", "localities.0.households=90000"):
         assert build.estimate_bytes(load_scenario("dprk-2020-80-day-battle", [override]).config) > build.estimate_bytes(base)
+
+
+def test_nobody_is_sent_to_or_lives_in_a_locality_without_households():
+    config = load_scenario("dprk-2020-80-day-battle", ["localities.2.households=0", "localities.2.dispatch_weight=5", "localities.2.home_weight=5"]).config
+    pop = build.build_population(config, np.random.default_rng(3))
+    assert not (pop.officials.locality == 2).any() and not (pop.officials.home_locality == 2).any()
+    assert (pop.officials.locality != 0).all()  # dispatch_weight 0: nobody sent to the home city
+    assert not (pop.households.locality[pop.kin.household] == 2).any()
