@@ -320,6 +320,9 @@ def test_when_every_official_is_arrested_the_fear_index_is_null():
     ]), seed=2)
     s, daily = result.summary, result.tables["daily"]
     assert s["arrested"] == 4
+    # Referred at the review and arrested the same day: a wait of zero days is a wait.
+    assert (result.tables["case_summary"]["wait_days"] == 0).all()
+    assert s["case_wait_days_mean"] == 0.0 and s["case_wait_days_max"] == 0
     assert s["fear_index_end"] is None and s["at_review"]["fear_index"] is None
     assert daily.loc[daily["campaign_day"] > 6, "fear_index"].isna().all()
     assert daily.loc[daily["campaign_day"] < 6, "fear_index"].notna().all()
