@@ -326,3 +326,52 @@ def test_when_every_official_is_arrested_the_fear_index_is_null():
     assert s["fear_index_end"] is None and s["at_review"]["fear_index"] is None
     assert daily.loc[daily["campaign_day"] > 6, "fear_index"].isna().all()
     assert daily.loc[daily["campaign_day"] < 6, "fear_index"].notna().all()
+
+
+def test_at_review_counts_stop_at_the_review():
+    """With an early review most of what officials do comes after it: each at-review count is
+    the review snapshot's, and smaller than the count to the end."""
+    scenario = load_scenario("dprk-2020-80-day-battle", RUN + ["campaign.review_day=4", "topup.window_days=2"])
+    s = dict(summary_items(simulate(scenario, seed=SEED).summary))
+    state = initial_state(scenario, SEED)
+    for day in state.record.days:
+        today = Today()
+        for phase in PHASES:
+            phase(state, day, today)
+    snap = [lg.at_review for lg in state.ledgers]
+    for key, column in (("delivered_something", "delivered"), ("complained", "complaint_days"),
+                        ("indignation_reported", "indignant"), ("criticised_in_sessions", "criticisms")):
+        assert s[f"at_review.{key}"] == sum(int((a[column] > 0).sum()) for a in snap) < s[key], key
+    daily = state.record.daily
+    by_review = np.array([d.by_review for d in state.record.days])
+    assert s["at_review.referred_by_informants"] == daily["referred_by_informants"][by_review].sum() < s["referred_by_informants"]
+
+
+@pytest.mark.parametrize("weights, reason", [
+    (["review.shortfall_weight=0", "review.criticism_weight=4", "review.visibility_weight=0"], "sessions"),
+    (["review.shortfall_weight=0", "review.criticism_weight=0", "review.visibility_weight=6"], "suspicion"),
+])
+def test_referrals_are_counted_by_their_reason(weights, reason):
+    result = simulate(load_scenario("dprk-2020-80-day-battle", RUN + weights + ["review.attitude_weight=0"]), seed=SEED)
+    off, s = result.tables["officials"], result.summary
+    referred = off["outcome"] == "referred"
+    for name in ("attitude", "shortfall", "sessions", "suspicion"):
+        assert s[f"referred_for_{name}"] == int((referred & (off["referral_reason"] == name)).sum()), name
+    assert s[f"referred_for_{reason}"] > 0
+
+
+def test_a_payment_under_a_dollar_is_a_payment():
+    result = simulate(load_scenario("dprk-2020-80-day-battle", RUN + ["topup.propensity=0.001"]), seed=SEED)
+    paid = result.tables["officials"]["from_own_savings"]
+    assert ((paid > 0) & (paid < 1)).any()
+    assert result.summary["paid_from_savings"] == int((paid > 0).sum())
+
+
+@pytest.mark.parametrize("median", [0.0, 1e-6])
+def test_the_share_of_holdings_taken_when_households_hold_next_to_nothing(median):
+    result = simulate(load_scenario("dprk-2020-80-day-battle", RUN + [f"localities.{i}.holdings_median_usd={median}" for i in range(5)]), seed=SEED)
+    s = result.summary
+    start = s["household_holdings_start_usd"]
+    assert start == 0.0 if median == 0 else 0 < start < 1
+    assert s["household_holdings_share_taken"] == (s["household_usd_taken"] / start if start else 0.0)
+    assert median == 0 or s["household_usd_taken"] > 0
