@@ -375,3 +375,12 @@ def test_the_share_of_holdings_taken_when_households_hold_next_to_nothing(median
     assert start == 0.0 if median == 0 else 0 < start < 1
     assert s["household_holdings_share_taken"] == (s["household_usd_taken"] / start if start else 0.0)
     assert median == 0 or s["household_usd_taken"] > 0
+
+
+def test_a_summary_that_drifts_from_its_declaration_is_refused_by_name(monkeypatch, ended):
+    from quotasim.campaign import summary
+    from quotasim.campaign.outputs import Key
+
+    monkeypatch.setattr(summary, "SUMMARY", (*SUMMARY, Key("not_computed", int, "", "")))
+    with pytest.raises(RuntimeError, match=r"summary keys differ from their declaration: \['not_computed'\]"):
+        summary.build_summary(ended, ended.record, scenario_name="x", seed=SEED)
