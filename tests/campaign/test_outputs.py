@@ -384,3 +384,15 @@ def test_a_summary_that_drifts_from_its_declaration_is_refused_by_name(monkeypat
     monkeypatch.setattr(summary, "SUMMARY", (*SUMMARY, Key("not_computed", int, "", "")))
     with pytest.raises(RuntimeError, match=r"summary keys differ from their declaration: \['not_computed'\]"):
         summary.build_summary(ended, ended.record, scenario_name="x", seed=SEED)
+
+
+def test_when_everyone_is_arrested_before_the_review_nobody_is_reviewed():
+    result = simulate(load_scenario("dprk-2020-80-day-battle", [
+        "officials.count=4", "officials.bureaus=2", "campaign.duration_days=8", "campaign.review_day=4", "attitude.threshold=-1",
+        "attitude.penalty_weight=0", "attitude.informant_coverage=1", "attitude.reports_to_open_case=1",
+        "enforcement.case_capacity_per_day=10",
+    ]), seed=0)
+    s = result.summary
+    assert s["at_review"]["arrested"] == s["referred_by_informants"] == 4
+    assert (result.tables["officials"]["outcome"] == "not_reviewed").all()
+    assert s["at_review"]["referral_probability_mean"] is None
