@@ -189,13 +189,13 @@ def test_the_population_arrays_have_their_documented_types(population):
     """The dtypes of docs/model.md, section 2 (they set the memory a national-scale run needs)."""
     _, pop = population
     hh, off, kin = pop.households, pop.officials, pop.kin
-    expected = {
-        (hh, "locality"): "int32", (hh, "persons"): "int16", (hh, "holdings"): "float64", (hh, "official_home"): "bool",
-        (hh, "exiled"): "bool", (hh, "investigated"): "bool",
-        (off, "bureau"): "int32", (off, "home_locality"): "int32", (off, "locality"): "int32", (off, "household"): "int64",
-        (off, "savings"): "float64", (off, "fear"): "float64",
-        (kin, "official"): "int32", (kin, "tier"): "int8", (kin, "household"): "int64", (kin, "member"): "int16",
-        (kin, "has_job"): "bool", (kin, "job_lost"): "bool", (kin, "start"): "int64", (kin, "close_count"): "int64",
-    }
-    for (group, name), dtype in expected.items():
+    expected = [
+        (hh, "locality", "int32"), (hh, "persons", "int16"), (hh, "holdings", "float64"), (hh, "official_home", "bool"),
+        (hh, "exiled", "bool"), (hh, "investigated", "bool"),
+        (off, "bureau", "int32"), (off, "home_locality", "int32"), (off, "locality", "int32"), (off, "household", "int64"),
+        (off, "savings", "float64"), (off, "fear", "float64"),
+        (kin, "official", "int32"), (kin, "tier", "int8"), (kin, "household", "int64"), (kin, "member", "int16"),
+        (kin, "has_job", "bool"), (kin, "job_lost", "bool"), (kin, "start", "int64"), (kin, "close_count", "int64"),
+    ]
+    for group, name, dtype in expected:
         assert str(getattr(group, name).dtype) == dtype, name
