@@ -2,14 +2,15 @@
 
 The CLI, sweeps and the dashboard all call this. It dispatches on ``scenario.model`` through an
 explicit registry of engines; each engine checks the memory its run needs before allocating.
+An engine is imported on its first run, so that a campaign run never loads the civil-violence
+model's compiler (Numba) and the reverse.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Callable
 
-from quotasim.campaign.engine import run_campaign
-from quotasim.civil_violence.engine import run_civil_violence
 from quotasim.provenance import provenance
 from quotasim.result import Result
 from quotasim.scenario import Scenario
@@ -17,10 +18,16 @@ from quotasim.scenario import Scenario
 ProgressFn = Callable[[int, int], None]
 """Called as ``progress(done, total)`` in simulated days (or steps) as a run advances."""
 
-ENGINES: dict[str, Callable[..., Result]] = {
-    "campaign": run_campaign,
-    "civil_violence": run_civil_violence,
+ENGINES: dict[str, str] = {
+    "campaign": "quotasim.campaign.engine:run_campaign",
+    "civil_violence": "quotasim.civil_violence.engine:run_civil_violence",
 }
+"""Model name -> ``module:function`` of its engine."""
+
+
+def engine(model: str) -> Callable[..., Result]:
+    module, function = ENGINES[model].split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def simulate(scenario: Scenario, *, seed: int | None = None, progress: ProgressFn | None = None) -> Result:
@@ -28,6 +35,6 @@ def simulate(scenario: Scenario, *, seed: int | None = None, progress: ProgressF
     seed give bit-identical results. The summary ends with a ``provenance`` object (version,
     scenario hash, library versions)."""
     run_seed = scenario.seed if seed is None else int(seed)
-    result = ENGINES[scenario.model](scenario, seed=run_seed, progress=progress)
+    result = engine(scenario.model)(scenario, seed=run_seed, progress=progress)
     result.summary["provenance"] = provenance(scenario)
     return result
