@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from quotasim.errors import InputError
-from quotasim.experiments.executor import RunRecord
+from quotasim.experiments.executor import BatchResult
 from quotasim.outputs.write import write_json_atomic  # noqa: F401  (the one atomic JSON writer; used by sweep/compare)
 
 MANIFEST = "manifest.json"
@@ -146,15 +146,15 @@ class RunWriter:
         fields += [pa.field(k, pa.float64()) for k in self.outputs or []]
         return pa.schema(fields)
 
-    def write(self, records: list[RunRecord], values: dict[int, dict[str, Any]]) -> None:
-        if self.outputs is None:
-            first_ok = next((r for r in records if r.ok), None)
-            if first_ok is not None:
-                reserved = {"run", "seed", "status", "error", "wall_s", "cpu_s", *(p.path for p in self.params)}
-                self.outputs = [k for k in first_ok.outputs if k not in reserved]
-                self.on_outputs(self.outputs)
-                self._upgrade_parts()
-        self._write(records, values)
+    def write(self, result: BatchResult, values: np.ndarray) -> None:
+        """Write a finished batch; ``values`` holds its runs' parameter values (one row per run)."""
+        if self.outputs is None and result.ok.any():
+            first = int(np.argmax(result.ok))
+            reserved = {"run", "seed", "status", "error", "wall_s", "cpu_s", *(p.path for p in self.params)}
+            self.outputs = [k for k in result.run_outputs(first) if k not in reserved]
+            self.on_outputs(self.outputs)
+            self._upgrade_parts()
+        self._write(result, values)
 
     def _upgrade_parts(self) -> None:
         """Rewrite part files written before the output columns were known, adding them as nulls."""
@@ -167,31 +167,52 @@ class RunWriter:
                     for name, f in zip(schema.names, schema)}
             write_parquet_atomic(pa.Table.from_pydict(cols, schema=schema), path)
 
-    def _write(self, records: list[RunRecord], values: dict[int, dict[str, Any]]) -> None:
-        records = sorted(records, key=lambda r: r.run)
-        cols: dict[str, list] = {"run": [r.run for r in records], "seed": [r.seed for r in records]}
-        for p in self.params:
-            cols[p.path] = [values[r.run][p.path] for r in records]
-        cols["status"] = [STATUS_OK if r.ok else STATUS_FAILED for r in records]
-        cols["error"] = [r.error for r in records]
-        cols["wall_s"] = [r.wall_s for r in records]
-        cols["cpu_s"] = [r.cpu_s for r in records]
-        for k in self.outputs or []:
-            cols[k] = [(r.outputs.get(k) if r.ok else None) for r in records]
-        table = pa.Table.from_pydict(cols, schema=self.schema())
-        name = f"part-{records[0].run:09d}-{uuid.uuid4().hex[:8]}.parquet"
+    def _output_column(self, result: BatchResult, name: str, index: dict[str, int]) -> pa.Array:
+        """One output over the batch: null where a run failed or did not give it."""
+        j = index.get(name)
+        if j is not None:
+            col = result.outputs[:, j]
+            null = ~result.ok if result.missing is None else (~result.ok | result.missing[:, j])
+        else:
+            col = np.full(len(result), np.nan)
+            null = np.ones(len(result), dtype=bool)
+        if result.extra:
+            col, null = col.copy(), null.copy()
+            for i, more in result.extra.items():
+                if name in more:
+                    col[i], null[i] = more[name], False
+        return pa.array(col, type=pa.float64(), mask=null if null.any() else None)
+
+    def _write(self, result: BatchResult, values: np.ndarray) -> None:
+        order = np.argsort(result.runs, kind="stable")
+        n = len(result)
+        status = np.where(result.ok, STATUS_OK, STATUS_FAILED)
+        errors = [result.errors.get(i) for i in range(n)]
+        index = {k: j for j, k in enumerate(result.names)}
+        arrays = [pa.array(result.runs, pa.int64()), pa.array(result.seeds, pa.int64())]
+        arrays += [pa.array(values[:, j].astype(np.int64) if p.integer else values[:, j], pa.int64() if p.integer else pa.float64())
+                   for j, p in enumerate(self.params)]
+        arrays += [pa.array(status, pa.string()), pa.array(errors, pa.string()),
+                   pa.array(result.wall_s, pa.float64()), pa.array(result.cpu_s, pa.float64())]
+        arrays += [self._output_column(result, k, index) for k in self.outputs or []]
+        table = pa.Table.from_arrays(arrays, schema=self.schema())
+        if not np.all(order == np.arange(n)):
+            table = table.take(pa.array(order))
+        first_run = int(result.runs[order[0]])
+        name = f"part-{first_run:09d}-{uuid.uuid4().hex[:8]}.parquet"
         if self.save_daily:
             frames = []
-            for r in records:
-                if r.ok and r.daily is not None:
-                    df = r.daily.copy()
-                    df.insert(0, "run", r.run)
+            for i in order.tolist():
+                daily = result.daily.get(i)
+                if result.ok[i] and daily is not None:
+                    df = daily.copy()
+                    df.insert(0, "run", int(result.runs[i]))
                     frames.append(df)
             if frames:
                 import pandas as pd
 
-                daily = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
-                write_parquet_atomic(daily, self.out / "daily" / name)
+                table_daily = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
+                write_parquet_atomic(table_daily, self.out / "daily" / name)
         write_parquet_atomic(table, self.out / "runs" / name)
 
 
