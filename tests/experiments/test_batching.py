@@ -242,3 +242,31 @@ def test_the_store_reads_serial_and_pool_results_alike(tmp_path):
     run_sweep(plan, tmp_path / "b", executor=ProcessExecutor(2))
     pd.testing.assert_frame_equal(comparable(read_runs(tmp_path / "a")), comparable(read_runs(tmp_path / "b")))
     assert batching.TARGET_BATCH_S > 0
+
+
+MAIN_SCRIPT = '''
+import os, sys
+with open(sys.argv[1] if __name__ == "__main__" else os.environ["MARKS"], "a") as f:
+    f.write(f"{os.getpid()} {__name__}\\n")  # runs again in every process that runs this script
+
+from quotasim.experiments.executor import ProcessExecutor
+from quotasim.experiments.models import TEST_MODELS
+from quotasim.experiments.sweep import plan_sweep, run_sweep
+
+if __name__ == "__main__":
+    os.environ["MARKS"] = sys.argv[1]
+    plan = plan_sweep(TEST_MODELS["ishigami"], design="lhs", samples=20)
+    for i in range(2):
+        run_sweep(plan, f"{sys.argv[2]}/{i}", executor=ProcessExecutor(2))
+'''
+
+
+def test_pool_workers_do_not_run_the_main_script_again(tmp_path):
+    script = tmp_path / "main.py"
+    script.write_text(MAIN_SCRIPT)
+    marks = tmp_path / "marks.txt"
+    subprocess.run([sys.executable, str(script), str(marks), str(tmp_path)], check=True, timeout=120)
+    lines = marks.read_text().split("\n")[:-1]
+    # this process, and the fork server once; not each of the 2 x 2 workers
+    assert [line.split()[1] for line in lines] == ["__main__", "__mp_main__"], lines
+    assert len(read_runs(tmp_path / "1")) == 20

@@ -226,6 +226,25 @@ def _pool_batch(batch: Batch, save_daily: bool) -> BatchResult:
     return run_batch(_WORKER_TARGET, batch, save_daily)
 
 
+MAIN_PATH_ENV = "QUOTASIM_FORKSERVER_MAIN"
+
+
+def _share_main_script() -> None:
+    """Let the fork server run the main script once, rather than each worker for every pool.
+
+    A worker started by the fork server runs the main script again (as ``__mp_main__``) so that
+    what it defines can be unpickled; for the ``quotasim`` command that script imports the whole
+    CLI, about 2 s per worker. The fork server's own ``"__main__"`` preload would do it once, but
+    on CPython 3.11 the server is never given the script's path; it inherits this process's
+    environment, so the path goes there (:mod:`quotasim.experiments.forkserver_main` reads it).
+    """
+    from multiprocessing import spawn
+
+    path = spawn.get_preparation_data("quotasim").get("init_main_from_path")
+    if path:
+        os.environ[MAIN_PATH_ENV] = path
+
+
 class ProcessExecutor(Executor):
     """A pool of ``workers`` local processes (forkserver where the platform has it, else spawn).
 
@@ -248,7 +267,10 @@ class ProcessExecutor(Executor):
         # imported once there (the target says what: the model for a scenario, nothing for a test function)
         if "forkserver" in mp.get_all_start_methods():
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["quotasim.experiments.executor", *getattr(target, "worker_modules", ())])
+            _share_main_script()
+            ctx.set_forkserver_preload(
+                ["quotasim.experiments.forkserver_main", "quotasim.experiments.executor", *getattr(target, "worker_modules", ())]
+            )
         else:
             ctx = mp.get_context("spawn")
         self._pool = ProcessPoolExecutor(
