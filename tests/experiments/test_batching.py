@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quotasim.experiments import batching
-from quotasim.experiments.batching import FIRST_BATCH, MAX_BATCH, TARGET_BATCH_S, Batcher
+from quotasim.experiments.batching import FIRST_BATCH, MAX_BATCH, PART_RUNS, TARGET_BATCH_S, Batcher
 from quotasim.experiments.executor import ProcessExecutor, SerialExecutor, make_batch, run_batch
 from quotasim.experiments.models import TEST_MODELS, FunctionTarget, flatten_summary
-from quotasim.experiments.store import read_runs
+from quotasim.experiments.store import completed_runs, read_runs
 from quotasim.experiments.sweep import plan_sweep, run_sweep
 from quotasim.result import summary_items
 
@@ -70,11 +70,30 @@ def test_auto_batches_write_few_part_files(tmp_path):
     plan = plan_sweep(ISHIGAMI, design="sobol", samples=256, replicates=2, seed=4)  # 4096 runs
     run_sweep(plan, tmp_path / "auto")
     parts = list((tmp_path / "auto" / "runs").glob("part-*.parquet"))
-    # the first batch measures, then one batch would hold everything: the tail halves what is left
-    assert len(parts) <= 2 + math.ceil(math.log2(plan.n_runs))
-    run_sweep(plan, tmp_path / "fixed", batch_size=64)
+    assert len(parts) <= math.ceil(plan.n_runs / PART_RUNS) + 1
+    run_sweep(plan, tmp_path / "fixed", batch_size=64)  # a fixed size: a part file per batch
     assert len(list((tmp_path / "fixed" / "runs").glob("part-*.parquet"))) == plan.n_runs // 64
     pd.testing.assert_frame_equal(comparable(read_runs(tmp_path / "auto")), comparable(read_runs(tmp_path / "fixed")))
+
+
+def test_small_batches_still_fill_large_part_files(tmp_path, monkeypatch):
+    from quotasim.experiments import sweep
+
+    monkeypatch.setattr(batching, "TARGET_BATCH_S", 1e-9)  # every batch one run, as for a very slow model
+    monkeypatch.setattr(sweep, "PART_RUNS", 50)
+    plan = plan_sweep(ISHIGAMI, design="lhs", samples=200, replicates=2, seed=6)
+    seen = []
+    run_sweep(plan, tmp_path / "s", progress=lambda done, failed, total: seen.append((done, len(completed_runs(tmp_path / "s")))))
+    parts = sorted((tmp_path / "s" / "runs").glob("part-*.parquet"))
+    assert len(parts) == 8  # 400 runs, 50 to a file, not 400 files
+    assert all(len(pd.read_parquet(p)) == 50 for p in parts)
+    # each batch is on disk when the sweep counts it done: a kill loses none of them
+    assert len(seen) > 300 and seen[-1] == (400, 400) and all(done == on_disk for done, on_disk in seen)
+    df = read_runs(tmp_path / "s")
+    assert df["run"].tolist() == list(range(400))
+    ref = tmp_path / "ref"
+    run_sweep(plan, ref, batch_size=7)
+    pd.testing.assert_frame_equal(comparable(df), comparable(read_runs(ref)))
 
 
 def test_at_most_one_batch_per_local_worker_in_flight():
@@ -105,7 +124,7 @@ def test_sigkill_with_time_sized_batches_loses_only_whole_unwritten_batches(tmp_
     workers = []
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(list((out / "runs").glob("part-*.parquet"))) < 3:
+        while time.monotonic() < deadline and len(completed_runs(out)) < 50:
             time.sleep(0.02)
         assert proc.poll() is None, "the sweep finished before it could be killed"
         workers = psutil.Process(proc.pid).children(recursive=True)

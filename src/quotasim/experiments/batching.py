@@ -1,13 +1,15 @@
 """Cutting a sweep's runs into batches, sized from how long runs take.
 
-A batch is one task for a worker and one part file in the sweep folder, so its size trades what
-a batch costs (a round trip to the worker, a Parquet file) against what a kill loses (the batches
-in flight) and how often the progress bar moves. A size in runs cannot suit both a 5 ms and a 5 s
-model, so by default batches are sized in time: the first ones are small (the first results come
-at once, and they measure the run time), then each holds about :data:`TARGET_BATCH_S` seconds of
-runs, at most :data:`MAX_BATCH` runs, and near the end batches shrink so that the workers finish
-together. ``--batch-size`` fixes the size instead. Which runs share a batch never changes a result:
-a run depends only on its values and its seed.
+A batch is one task for a worker, so its size trades what a batch costs (a round trip to the
+worker, a rewrite of a part file) against what a kill loses (the batches in flight) and how often
+the progress bar moves. A size in runs cannot suit both a 5 ms and a 5 s model, so by default
+batches are sized in time: the first ones are small (the first results come at once, and they
+measure the run time), then each holds about :data:`TARGET_BATCH_S` seconds of runs, at most
+:data:`MAX_BATCH` runs, and near the end batches shrink so that the workers finish together. The
+store gathers such batches into part files of about :data:`PART_RUNS` runs, so the number of files
+does not depend on the batch sizes. ``--batch-size`` fixes the size instead (and then each batch
+is its own part file). Which runs share a batch never changes a result: a run depends only on its
+values and its seed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from quotasim.experiments.executor import Batch
 FIRST_BATCH = 4
 TARGET_BATCH_S = 2.0
 MAX_BATCH = 2048
+PART_RUNS = 1024  # runs per part file the store fills with batches of these sizes
 
 
 class Batcher:

@@ -164,7 +164,7 @@ def run_batch(target, batch: Batch, save_daily: bool = False) -> BatchResult:
 
 
 class Executor:
-    """Interface: ``run(target, batches, save_daily)`` yields each batch's records as it finishes."""
+    """Interface: ``run(target, batches, save_daily)`` yields each batch's :class:`BatchResult` as it finishes."""
 
     workers: int = 1
     label: str = "executor"

@@ -5,7 +5,7 @@ Layout of ``DIR``::
     manifest.json        what the sweep is (fingerprint, scenario, design, version, start time),
                          rewritten atomically; per-run wall times when a session ends
     design.parquet       the design: run, seed and each varied parameter (written once)
-    runs/part-*.parquet  one file per finished batch: run, seed, parameters, status, error,
+    runs/part-*.parquet  finished runs, a few large files (or one per batch): run, seed, parameters, status, error,
                          wall_s, cpu_s, every summary output; ``pandas.read_parquet("DIR/runs")`` reads all
     daily/part-*.parquet with --save-daily: the daily table of each run, with a ``run`` column
 
@@ -124,14 +124,23 @@ class RunWriter:
     before any run has succeeded are written at once without output columns, and rewritten
     (atomically) with null output columns as soon as the columns are known, so every finished run
     is on disk and all part files share one schema.
+
+    With ``part_runs``, a part file collects batches until it holds that many runs: each batch is
+    written at once by rewriting the part with the batch added (atomically, under the same name),
+    so every finished batch is still on disk the moment it is written, in a few large files rather
+    than one file per batch. Without it (and always with daily tables, which are large to
+    rewrite), each batch is its own part file.
     """
 
-    def __init__(self, out: Path, params, outputs: Sequence[str] | None, on_outputs, *, save_daily: bool):
+    def __init__(self, out: Path, params, outputs: Sequence[str] | None, on_outputs, *, save_daily: bool,
+                 part_runs: int | None = None):
         self.out = Path(out)
         self.params = list(params)
         self.outputs = list(outputs) if outputs is not None else None
         self.on_outputs = on_outputs
         self.save_daily = save_daily
+        self.part_runs = None if save_daily else part_runs
+        self._part: tuple[str, pa.Table] | None = None  # the part file being filled: name, its rows
         (self.out / "runs").mkdir(parents=True, exist_ok=True)
         if save_daily:
             (self.out / "daily").mkdir(parents=True, exist_ok=True)
@@ -153,6 +162,7 @@ class RunWriter:
             reserved = {"run", "seed", "status", "error", "wall_s", "cpu_s", *(p.path for p in self.params)}
             self.outputs = [k for k in result.run_outputs(first) if k not in reserved]
             self.on_outputs(self.outputs)
+            self._part = None  # written without the output columns: upgraded on disk, not added to
             self._upgrade_parts()
         self._write(result, values)
 
@@ -198,8 +208,15 @@ class RunWriter:
         table = pa.Table.from_arrays(arrays, schema=self.schema())
         if not np.all(order == np.arange(n)):
             table = table.take(pa.array(order))
-        first_run = int(result.runs[order[0]])
-        name = f"part-{first_run:09d}-{uuid.uuid4().hex[:8]}.parquet"
+        if self.part_runs is not None:
+            if self._part is None or self._part[1].num_rows >= self.part_runs:
+                self._part = (self._part_name(int(result.runs[order[0]])), table)
+            else:
+                name, rows = self._part
+                self._part = (name, pa.concat_tables([rows, table]).sort_by("run"))
+            write_parquet_atomic(self._part[1], self.out / "runs" / self._part[0])
+            return
+        name = self._part_name(int(result.runs[order[0]]))
         if self.save_daily:
             frames = []
             for i in order.tolist():
@@ -214,6 +231,11 @@ class RunWriter:
                 table_daily = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
                 write_parquet_atomic(table_daily, self.out / "daily" / name)
         write_parquet_atomic(table, self.out / "runs" / name)
+
+
+    @staticmethod
+    def _part_name(first_run: int) -> str:
+        return f"part-{first_run:09d}-{uuid.uuid4().hex[:8]}.parquet"
 
 
 def read_runs(out: Path):

@@ -27,7 +27,7 @@ from quotasim.experiments.design import (
     resolve_params,
     round_integers,
 )
-from quotasim.experiments.batching import Batcher
+from quotasim.experiments.batching import PART_RUNS, Batcher
 from quotasim.experiments.executor import Executor, SerialExecutor
 from quotasim.experiments.seeds import run_seeds
 from quotasim.experiments.store import (
@@ -248,7 +248,10 @@ def run_sweep(
         manifest["outputs"] = list(outputs)
         write_json_atomic(out / MANIFEST, manifest)
 
-    writer = RunWriter(out, plan.params, manifest.get("outputs"), on_outputs, save_daily=plan.save_daily)
+    # with sizes chosen here, batches go into a few large part files; a size the user fixed is
+    # also the size of each part file
+    writer = RunWriter(out, plan.params, manifest.get("outputs"), on_outputs, save_daily=plan.save_daily,
+                       part_runs=None if batch_size else PART_RUNS)
     batcher = Batcher(
         todo, seeds, plan.values, plan.replicates, tuple((p.path, p.integer) for p in plan.params),
         workers=executor.workers, size=batch_size,
