@@ -19,7 +19,7 @@ DESIGN_HELP = "lhs | sobol | grid | morris"
 WORKERS = typer.Option(None, "--workers", help="Start a local Dask cluster with K worker processes.")
 SCHEDULER = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster: tcp://host:8786.")
 PROCESSES = typer.Option(None, "--processes", help="Local worker processes (default: one per core; 1 runs in this process).")
-BATCH = typer.Option(None, "--batch-size", help="Runs per task (default: about 8 tasks per worker, at most 64 runs).")
+BATCH = typer.Option(None, "--batch-size", help="Runs per task and part file (default: sized from run times, about 2 s of work each).")
 RESUME = typer.Option(False, "--resume", help="Finish the sweep already in --out (same arguments); redo nothing.")
 
 

@@ -25,20 +25,39 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from quotasim.errors import InputError
-from quotasim.result import summary_items
 
 SKIP_SUMMARY_KEYS = frozenset({"scenario", "seed", "model"})
 TEST_PREFIX = "test:"
 
 
+_NUMBER_TYPES = (bool, int, float, np.bool_, np.integer, np.floating)
+
+
 def flatten_summary(summary: Mapping[str, Any]) -> dict[str, float]:
     """Numeric leaves of a summary as ``{dotted.key: float}``; strings, lists and the
-    ``scenario``/``seed``/``model`` keys are skipped, booleans become 0.0/1.0."""
-    return {
-        key: float(value)
-        for key, value in summary_items(summary)
-        if key not in SKIP_SUMMARY_KEYS and isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating))
-    }
+    ``scenario``/``seed``/``model`` keys are skipped, booleans become 0.0/1.0.
+
+    The same leaves, in the same order, as :func:`quotasim.result.summary_items` gives; written
+    out here because it runs once per run of a sweep.
+    """
+    out: dict[str, float] = {}
+    _flatten_into(out, summary, "")
+    return out
+
+
+def _flatten_into(out: dict[str, float], node: Mapping[str, Any], prefix: str) -> None:
+    for key, value in node.items():
+        kind = type(value)
+        if kind is float or kind is int or kind is bool:
+            name = prefix + key if prefix else key
+            if name not in SKIP_SUMMARY_KEYS:
+                out[name] = float(value)
+        elif kind is dict or isinstance(value, Mapping):
+            _flatten_into(out, value, f"{prefix}{key}.")
+        elif isinstance(value, _NUMBER_TYPES):
+            name = prefix + key if prefix else key
+            if name not in SKIP_SUMMARY_KEYS:
+                out[name] = float(value)
 
 
 @dataclass(frozen=True)
@@ -101,13 +120,23 @@ class ScenarioTarget:
     def fingerprint_text(self) -> str:
         return "scenario\n" + self.scenario.to_toml()
 
+    # what a worker process imports before its first run (the local pool preloads it once)
+    worker_modules = ("quotasim.simulate",)
+
     def run(self, values: Mapping[str, Any], seed: int, save_daily: bool):
+        """One run: its flattened summary, and its daily table when ``save_daily``.
+
+        Without ``save_daily`` only the summary is asked for: ``result.tables`` is never read, so
+        a model that builds its tables on first access never builds them in a sweep.
+        """
         from quotasim.simulate import simulate
 
         scenario = self.scenario.with_values(values, where="sweep values") if values else self.scenario
         result = simulate(scenario, seed=int(seed))
-        daily = result.tables.get("daily") if save_daily else None
-        return flatten_summary(result.summary), daily
+        outputs = flatten_summary(result.summary)
+        if not save_daily:
+            return outputs, None
+        return outputs, result.tables.get("daily")
 
 
 @dataclass(frozen=True)
@@ -141,6 +170,8 @@ class FunctionTarget:
 
     def fingerprint_text(self) -> str:
         return f"test\n{self.name}\n{sorted(self.params.items())}"
+
+    worker_modules = ()  # the function lives in this module, which the workers have anyway
 
     def run(self, values: Mapping[str, Any], seed: int, save_daily: bool):
         full = {p: (lo + hi) / 2 for p, (lo, hi) in self.params.items()}

@@ -27,7 +27,8 @@ from quotasim.experiments.design import (
     resolve_params,
     round_integers,
 )
-from quotasim.experiments.executor import Executor, SerialExecutor, auto_batch_size, batches
+from quotasim.experiments.batching import PART_RUNS, Batcher
+from quotasim.experiments.executor import Executor, SerialExecutor
 from quotasim.experiments.seeds import run_seeds
 from quotasim.experiments.store import (
     FORMAT,
@@ -81,7 +82,13 @@ class SweepPlan:
         return {p.path: (int(v) if p.integer else float(v)) for p, v in zip(self.params, row)}
 
     def seeds(self) -> np.ndarray:
-        return run_seeds(self.seed, np.arange(self.n_runs))
+        """Every run's seed, by run index (computed once; read-only)."""
+        cached = self.__dict__.get("_seeds")
+        if cached is None:
+            cached = run_seeds(self.seed, np.arange(self.n_runs))
+            cached.flags.writeable = False
+            object.__setattr__(self, "_seeds", cached)
+        return cached
 
     def fingerprint(self) -> str:
         spec = {
@@ -241,11 +248,14 @@ def run_sweep(
         manifest["outputs"] = list(outputs)
         write_json_atomic(out / MANIFEST, manifest)
 
-    writer = RunWriter(out, plan.params, manifest.get("outputs"), on_outputs, save_daily=plan.save_daily)
-    items = [(int(r), plan.run_values(int(r)), int(seeds[r])) for r in todo]
-    size = batch_size or auto_batch_size(len(items), executor.workers)
-    work = batches(items, size)
-    values_by_run = {r: v for r, v, _ in items}
+    # with sizes chosen here, batches go into a few large part files; a size the user fixed is
+    # also the size of each part file
+    writer = RunWriter(out, plan.params, manifest.get("outputs"), on_outputs, save_daily=plan.save_daily,
+                       part_runs=None if batch_size else PART_RUNS)
+    batcher = Batcher(
+        todo, seeds, plan.values, plan.replicates, tuple((p.path, p.integer) for p in plan.params),
+        workers=executor.workers, size=batch_size,
+    )
 
     done = len(done_idx)
     failed = failed_before
@@ -255,12 +265,13 @@ def run_sweep(
     t0 = time.perf_counter()
     interrupted = False
     try:
-        if work:
-            for records in executor.run(plan.target, work, plan.save_daily):
-                writer.write(records, {r.run: values_by_run[r.run] for r in records})
-                ran += len(records)
-                done += len(records)
-                failed += sum(not r.ok for r in records)
+        if len(todo):
+            for result in executor.run(plan.target, batcher, plan.save_daily):
+                batcher.observe(result.wall_s)
+                writer.write(result, plan.values[result.runs // plan.replicates])
+                ran += len(result)
+                done += len(result)
+                failed += result.failed
                 if progress:
                     progress(done, failed, n_total)
     except KeyboardInterrupt:
