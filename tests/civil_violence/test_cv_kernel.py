@@ -38,8 +38,19 @@ def test_the_decision_is_the_shared_complaint_kernel():
     assert kernel._arrest_probability.py_func is estimated_arrest_probability
 
 
-def _check_state(st, variant):
-    """Ghost cells mirror the torus; weights match who is where; positions and cells agree."""
+def _brute_force_counts(st, vision_shape, vision, fields):
+    """What each cell sees, counted the slow way on the unpadded torus."""
+    w = st.weights() & fields
+    n = neighbourhood(vision_shape, vision)
+    total = np.zeros_like(w)
+    for dx, dy in zip(n.dx.tolist(), n.dy.tolist()):
+        total += np.roll(np.roll(w, -dy, axis=0), -dx, axis=1)
+    return total
+
+
+def _check_state(st, variant, cit_vision=7, cop_vision=7):
+    """Ghost cells mirror the torus; weights match who is where; positions and cells agree; the
+    counts kept by the kernel are what a fresh count finds."""
     w = st.weights()
     padded = np.pad(w, st.pad, mode="wrap").ravel()
     assert np.array_equal(padded, st.cwp)
@@ -60,24 +71,46 @@ def _check_state(st, variant):
         assert np.all(st.pos[: st.n_citizens][jailed] == -1)
     else:
         assert np.all(st.pos[: st.n_citizens] >= 0)
+    seen = kernel.W_EMPTY - 1
+    assert np.array_equal(st._inner(st.cit_counts), _brute_force_counts(st, variant.neighbourhood, cit_vision, seen))
+    if st.cop_counts is not st.cit_counts:
+        assert np.array_equal(st._inner(st.cop_counts),
+                              _brute_force_counts(st, variant.neighbourhood, cop_vision, kernel.COP_SEES))
 
 
 @pytest.mark.parametrize("name", ["mesa", "epstein2002"])
-@pytest.mark.parametrize("side", [15, 23])
-def test_state_stays_consistent_over_many_steps(name, side):
+@pytest.mark.parametrize("side, cit_vision, cop_vision", [(15, 7, 7), (23, 7, 7), (23, 5, 3), (17, 2, 8)])
+def test_state_stays_consistent_over_many_steps(name, side, cit_vision, cop_vision):
     variant = VARIANTS[name]
-    sc = cv(variant=name, steps=60, grid={"width": side, "height": side}, cops={"density": 0.04},
-            legitimacy=0.75, max_jail_term=5,
+    sc = cv(variant=name, steps=60, grid={"width": side, "height": side}, cops={"density": 0.04, "vision": cop_vision},
+            citizens={"vision": cit_vision}, legitimacy=0.75, max_jail_term=5,
             schedule=[{"key": "cops.density", "at": 20, "to": 0.01, "over": 20}])
     cfg = sc.config
     legit, cop_density = schedules(cfg)
     st = initial_state(variant, width=side, height=side, citizen_density=0.7, cop_density=0.04,
-                       max_cops=int(0.04 * side * side) + 16, pad=7, rng=np.random.default_rng(3))
+                       max_cops=int(0.04 * side * side) + 16, pad=max(cit_vision, cop_vision),
+                       rng=np.random.default_rng(3))
     series, _, _ = simulate_state(st, cfg, variant, legit, np.rint(cop_density * side * side).astype(np.int64))
-    _check_state(st, variant)
+    _check_state(st, variant, cit_vision, cop_vision)
     assert np.all(series[:, :3].sum(axis=1) == st.n_citizens)
     assert series[:, 1].max() > 0  # something happened
     assert series[-1, 4] == round(0.01 * side * side)
+
+
+@pytest.mark.parametrize("name", ["mesa", "epstein2002"])
+def test_counts_stay_consistent_through_outbursts(name):
+    """Many actives moving and being arrested: the counts still match a fresh count after each
+    chunk of steps."""
+    variant = VARIANTS[name]
+    sc = cv(variant=name, steps=40, grid={"width": 30, "height": 30}, legitimacy=0.5, max_jail_term=3,
+            cops={"density": 0.03})
+    cfg = sc.config
+    legit, _ = schedules(cfg)
+    st = initial_state(variant, width=30, height=30, citizen_density=0.7, cop_density=0.03, max_cops=None, pad=7,
+                       rng=np.random.default_rng(11))
+    series, _, _ = simulate_state(st, cfg, variant, legit, None)
+    assert series[1:, 1].mean() > 50  # an outburst-heavy regime
+    _check_state(st, variant)
 
 
 def test_same_seed_same_run_and_other_seed_other_run():
@@ -98,19 +131,19 @@ def test_jail_terms_are_drawn_as_the_variant_says(name, hi):
     st = initial_state(variant, width=20, height=20, citizen_density=0.7, cop_density=0.1, max_cops=None,
                        pad=3, rng=np.random.default_rng(0))
     st.hardship[:] = 1.0  # everyone aggrieved, so cops always find someone to arrest
-    n = neighbourhood(variant.neighbourhood, 3)
-    pw = st.pwidth
+    sc = cv(variant=name, steps=30, grid={"width": 20, "height": 20}, citizens={"vision": 3}, cops={"vision": 3},
+            legitimacy=0.0, max_jail_term=4)
     terms = []
-    order = np.zeros(st.n_agents, np.int64)
-    for _ in range(30):
-        before = st.state.copy()
-        kernel.step_inplace(st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp,
-                            st.canon, st.ghosts, n.row_offsets(pw), n.rows_w, n.offsets(pw), n.row_offsets(pw),
-                            n.rows_w, n.offsets(pw), 0.0, 0.1, 2.3, 4 if name == "mesa" else 4, 0, variant.move_first,
-                            variant.jailed_leave_grid, variant.jail_term == "inclusive", True, True, st.free, order,
-                            st.rng_state)
+    before = st.state.copy()
+
+    def after_each_step(done, total):
+        nonlocal before
         new = (st.state == kernel.JAILED) & (before != kernel.JAILED)
         terms.extend(st.jail[new].tolist())
+        before = st.state.copy()
+
+    legit, _ = schedules(sc.config)
+    simulate_state(st, sc.config, variant, legit, None, progress=after_each_step)  # 30 steps: called after each
     terms = np.array(terms)
     assert terms.size > 100
     assert terms.min() >= 0 and terms.max() == hi

@@ -148,6 +148,10 @@ def simulate_state(
     pw = st.pwidth
     cit_rows_off, cit_offs = cit.row_offsets(pw), cit.offsets(pw)
     cop_rows_off, cop_offs = cop.row_offsets(pw), cop.offsets(pw)
+    one_count = np.array_equal(cit.rows_w, cop.rows_w)
+    st.cit_counts = cit_counts = np.zeros(st.cwp.size, np.int64)
+    st.cop_counts = cop_counts = cit_counts if one_count else np.zeros(st.cwp.size, np.int64)
+    arrest_table = np.zeros(cit.size + 1)  # cops in vision / A, rounded: at most the cells in vision
     steps = cfg.steps
     wanted = set(cfg.snapshot_steps) or {0, steps // 4, steps // 2, (3 * steps) // 4, steps}
     series = np.zeros((steps + 1, 5), np.int64)
@@ -155,9 +159,6 @@ def simulate_state(
     out = np.zeros(4, np.int64)
     order = np.zeros(st.n_agents, np.int64)
     snapshots: dict[int, np.ndarray] = {}
-    tension[0] = kernel.count_states(st.state, st.pos, st.hardship, st.risk, st.n_citizens, legit[0], cfg.threshold, out)
-    series[0, :4] = out
-    series[0, 4] = st.cops_on_grid()
     if 0 in wanted:
         snapshots[0] = st.codes()
     rounding = RATIO_ROUNDING[var.ratio_rounding]
@@ -167,13 +168,14 @@ def simulate_state(
         targets[changed] = cop_targets[changed]
     every = max(1, steps // 50)
     stops = sorted({t for t in wanted if t > 0} | set(range(every, steps + 1, every)) | {steps})
-    t0 = 1
+    t0 = 0  # the first call also records step 0 (the initial state)
     for t1 in stops:
         kernel.run_steps_inplace(
             t0, t1, legit, targets, series, tension,
             st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp, st.canon,
-            st.ghosts, cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
-            cfg.threshold, cfg.arrest_constant, jail_term_limit(cfg), rounding, var.move_first,
+            st.ghosts, st.col, cit_counts, cop_counts, one_count, st.width,
+            cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
+            cfg.threshold, cfg.arrest_constant, arrest_table, jail_term_limit(cfg), rounding, var.move_first,
             var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, cfg.cops_move, st.free, order,
             st.rng_state, out,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -82,9 +82,14 @@ class GridState:
     cell_agent: int32[pheight * pwidth], agent id on each canonical cell, or -1.
     cwp: int64[pheight * pwidth], the weights, ghosts included.
     canon: int32[pheight * pwidth], the canonical index of each padded cell.
-    ghosts: int32[pheight * pwidth, 3], the ghost copies of each canonical cell (-1: none).
+    ghosts: int32[pheight * pwidth, 3], the ghost copies of each canonical cell (the cell itself
+        where it has fewer than three).
+    col: int32[pheight * pwidth], the column of each canonical cell.
     free: int64[width * height], the canonical cells in row-major order.
     rng_state: uint64[4], the kernel's xoshiro256** state.
+    cit_counts, cop_counts: int64[pheight * pwidth], the cops and actives in the citizens' and the
+        cops' vision of each canonical cell (one array when the visions are the same; the cops'
+        holds actives only), set up by the first step of a run and kept up to date by the kernel.
     """
 
     width: int
@@ -100,8 +105,11 @@ class GridState:
     cwp: np.ndarray
     canon: np.ndarray
     ghosts: np.ndarray
+    col: np.ndarray
     free: np.ndarray
     rng_state: np.ndarray
+    cit_counts: np.ndarray | None = field(default=None)
+    cop_counts: np.ndarray | None = field(default=None)
 
     @property
     def pwidth(self) -> int:
@@ -132,21 +140,24 @@ class GridState:
         return code
 
 
-def padded_layout(width: int, height: int, pad: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``canon`` (canonical index of every padded cell), ``ghosts`` (ghost copies of every
-    canonical cell, -1 where none) and ``free`` (the canonical cells, row-major)."""
+def padded_layout(width: int, height: int, pad: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``canon`` (canonical index of every padded cell), ``ghosts`` (the ghost copies of every
+    canonical cell, three columns, the cell itself where it has fewer, so that writing them needs
+    no test), ``col`` (the column x of each canonical cell) and ``free`` (the canonical cells,
+    row-major)."""
     pw, ph = width + 2 * pad, height + 2 * pad
-    py, px = np.divmod(np.arange(ph * pw), pw)
+    cells = np.arange(ph * pw)
+    py, px = np.divmod(cells, pw)
     canon = ((py - pad) % height + pad) * pw + ((px - pad) % width + pad)
-    ghosts = np.full((ph * pw, 3), -1, np.int32)
-    count = np.zeros(ph * pw, np.int64)
-    is_ghost = canon != np.arange(ph * pw)
-    for g in np.flatnonzero(is_ghost):
-        c = canon[g]
-        ghosts[c, count[c]] = g
-        count[c] += 1
+    ghosts = np.repeat(cells[:, None], 3, axis=1).astype(np.int32)
+    g = np.flatnonzero(canon != cells)
+    g = g[np.argsort(canon[g], kind="stable")]
+    c = canon[g]
+    first = np.searchsorted(c, c)  # where each original's run of ghosts starts
+    ghosts[c, np.arange(g.size) - first] = g  # at most three: pad < width, height
+    col = ((px - pad) % width).astype(np.int32)
     inner = canon.reshape(ph, pw)[pad : pad + height, pad : pad + width].ravel()
-    return canon.astype(np.int32), ghosts, inner.astype(np.int64).copy()
+    return canon.astype(np.int32), ghosts, col, inner.astype(np.int64).copy()
 
 
 def initial_state(
@@ -176,7 +187,7 @@ def initial_state(
         cells = rng.permutation(n_cells)
         kind[cells[:n_cit]] = 1
         kind[cells[n_cit : n_cit + n_cop]] = 2
-    canon, ghosts, free = padded_layout(width, height, pad)
+    canon, ghosts, col, free = padded_layout(width, height, pad)
     cit_cells = free[kind == 1]
     cop_cells = free[kind == 2]
     n_citizens = cit_cells.size
@@ -212,6 +223,7 @@ def initial_state(
         cwp=cwp,
         canon=canon,
         ghosts=ghosts,
+        col=col,
         free=free,
         rng_state=rng_state,
     )

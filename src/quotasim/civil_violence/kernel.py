@@ -2,32 +2,36 @@
 
 State is structure-of-arrays (see :class:`quotasim.civil_violence.grid.GridState`). The lattice is
 stored padded: ``pad`` ghost rows and columns on each side mirror the torus, so that every
-neighbourhood is a set of row segments that never wrap. Cells are padded indices
-``(y + pad) * pwidth + (x + pad)`` (``pwidth = width + 2 pad``); an agent's position is always the
-canonical (non-ghost) index of its cell, and no step needs a division.
+neighbourhood of a cell is reached by adding fixed offsets to its index, without wrapping. Cells
+are padded indices ``(y + pad) * pwidth + (x + pad)`` (``pwidth = width + 2 pad``); an agent's
+position is always the canonical (non-ghost) index of its cell, and no step needs a division.
 
-- ``cwp``: each cell's weight, what it adds to a neighbourhood count: :data:`W_COP`,
-  :data:`W_ACTIVE`, :data:`W_EMPTY` (bit fields of one int64), or 0 for a quiet or jailed
-  citizen; ghosts carry their original's weight, so counting cops, actives and empty cells in
-  vision is one pass of integer additions over contiguous memory;
+- ``cwp``: each cell's weight: :data:`W_COP`, :data:`W_ACTIVE`, :data:`W_EMPTY` (bit fields of
+  one int64), or 0 for a quiet or jailed citizen; ghosts carry their original's weight;
 - ``cell_agent``: the agent id on each canonical cell, or -1;
 - ``canon``: the canonical index of every padded cell (a ghost maps to its original);
-- ``ghosts``: up to three ghost copies of each canonical cell (-1 where none), updated on write.
-
-Two exact short cuts keep the step cheap, neither changing any distribution:
-
-- Epstein's rule is monotone in the arrest probability P, which lies in [0, 1): a citizen quiet
-  even at P = 0, or active even at P = 1, decides without counting its neighbourhood (with the
-  same kernel function, evaluated at those bounds);
-- a random empty cell in vision is found by drawing cells of the neighbourhood uniformly until an
-  empty one turns up (at most :data:`MAX_TRIES` draws), then by a scan: either way each empty
-  cell is equally likely.
+- ``ghosts``: three ghost copies of each canonical cell (the cell itself where it has fewer);
+- ``col``: the column (x) of each canonical cell;
+- ``cit_counts``, ``cop_counts``: for each canonical cell, the cops and active citizens in vision
+  around it (citizens' vision, cops' vision), own cell excluded: the weights of those cells summed,
+  without the :data:`W_EMPTY` field. They are **kept up to date**: when a cell's weight changes
+  (an agent moves, turns active or quiet, is arrested, a cop joins or retires), the change is added
+  to the counts of every cell in vision of it (vision is symmetric: the cells that see a cell are
+  the cells it sees). Most agents are quiet citizens, whose moves change no count, so this costs
+  far less than summing a neighbourhood for every decision, and a decision reads one number.
 
 The decision is Epstein's rule from :mod:`quotasim.dynamics.complaint`, the same Python functions
-the campaign model uses, compiled here with ``numba.njit``.
+the campaign model uses, compiled here with ``numba.njit``. With a rounded ratio C/A (the ``round``
+and ``floor`` variants) the arrest probability takes whole-number arguments only, so it is
+evaluated once per run for each possible ratio (the same function on the same arguments, hence
+the same bits) and looked up.
+
+A random empty cell in vision is found by drawing cells of the neighbourhood uniformly until an
+empty one turns up (at most :data:`MAX_TRIES` draws), then by a scan: either way each empty cell
+is equally likely.
 
 The compiled functions run without Numba's reference counting (``_nrt=False``: they allocate
-nothing), which would otherwise add atomic operations to every agent's turn (about 20 ns).
+nothing), which would otherwise add atomic operations to every agent's turn.
 
 Randomness: xoshiro256** (Blackman & Vigna 2018) on a 4-word state drawn from the run's
 ``numpy.random.Generator``; uniform floats use the top 53 bits.
@@ -50,10 +54,16 @@ W_COP = np.int64(1)
 W_ACTIVE = np.int64(1) << np.int64(21)
 W_EMPTY = np.int64(1) << np.int64(42)
 _MASK = (np.int64(1) << np.int64(21)) - np.int64(1)
+_SEEN = W_EMPTY - np.int64(1)
+"""The fields of a weight that the citizens' counts keep: cops and actives."""
+COP_SEES = _MASK << np.int64(21)
+"""The field that the cops' counts keep (when the visions differ): actives."""
 MAX_TRIES = 32
 INFINITE_TERM = np.int64(1) << np.int64(62)
 """The term given when ``max_jail_term`` is negative (the scenario's ``"infinite"``): it never
 counts down to 0 within a run."""
+ROUNDING_NONE = 2
+"""``rounding`` code of a ratio C/A used as it is (0: ``round``, 1: ``floor``)."""
 
 
 @numba.njit(inline="always")
@@ -96,18 +106,6 @@ def below(s, n):
 
 
 @numba.njit(inline="always")
-def set_weight(cwp, ghosts, pc, value):
-    """Give canonical cell ``pc`` the weight ``value``, ghost copies included."""
-    if cwp[pc] == value:
-        return
-    cwp[pc] = value
-    for k in range(3):
-        gc = ghosts[pc, k]
-        if gc >= 0:
-            cwp[gc] = value
-
-
-@numba.njit(inline="always")
 def hood_total(cwp, pc, rows_off, rows_w):
     """Sum of the weights over the neighbourhood of cell ``pc``, own cell excluded (row segment
     r: offset ``rows_off[r]`` = dy * pwidth, half-width ``rows_w[r]``)."""
@@ -118,6 +116,47 @@ def hood_total(cwp, pc, rows_off, rows_w):
         for c in range(b - w, b + w + 1):
             total += cwp[c]
     return total
+
+
+@numba.njit(inline="always")
+def _spread(counts, pc, d, rows_off, rows_w, canon, col, width):
+    """Add ``d`` to the count of every canonical cell in vision of cell ``pc`` (own cell excluded):
+    row by row, each row segment split where it wraps around the torus."""
+    x = col[pc]
+    for r in range(rows_off.size):
+        w = rows_w[r]
+        base = canon[pc + rows_off[r] - x]  # the row's cell in column 0
+        lo = x - w
+        hi = x + w
+        if lo < 0:
+            for c in range(base + lo + width, base + width):
+                counts[c] += d
+            lo = 0
+        if hi >= width:
+            for c in range(base, base + hi - width + 1):
+                counts[c] += d
+            hi = width - 1
+        for c in range(base + lo, base + hi + 1):
+            counts[c] += d
+    counts[pc] -= d
+
+
+@numba.njit(inline="always")
+def _seen_change(pc, d, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w, cop_rows_off, cop_rows_w,
+                 canon, col, width):
+    """A change ``d`` (cops and actives fields) at cell ``pc``, added to the counts of both visions."""
+    _spread(cit_counts, pc, d, cit_rows_off, cit_rows_w, canon, col, width)
+    if not one_count:
+        _spread(cop_counts, pc, d, cop_rows_off, cop_rows_w, canon, col, width)
+
+
+@numba.njit(inline="always")
+def _write_cell(cwp, ghosts, pc, value):
+    """Give canonical cell ``pc`` the weight ``value``, ghost copies included."""
+    cwp[pc] = value
+    cwp[ghosts[pc, 0]] = value
+    cwp[ghosts[pc, 1]] = value
+    cwp[ghosts[pc, 2]] = value
 
 
 @numba.njit(inline="always")
@@ -160,44 +199,29 @@ def pick_empty(cwp, pc, offs, s):
 
 
 @numba.njit(inline="always")
-def _move(i, pc_from, pc_to, pos, cell_agent, cwp, canon, ghosts):
-    """Move agent ``i`` to the cell of ``pc_to`` (a ghost or canonical index); returns the
-    canonical index."""
-    c_to = canon[pc_to]
-    w = cwp[pc_from]
-    cell_agent[c_to] = i
-    set_weight(cwp, ghosts, c_to, w)
-    cell_agent[pc_from] = -1
-    set_weight(cwp, ghosts, pc_from, W_EMPTY)
-    pos[i] = c_to
-    return c_to
-
-
-@numba.njit(inline="always")
-def _decide(i, pc, hardship, risk, legitimacy, threshold, arrest_constant, rounding, cwp, rows_off, rows_w):
-    """Epstein's rule for citizen ``i`` on cell ``pc``: True to be active."""
+def _decide(i, seen, hardship, risk, legitimacy, threshold, arrest_constant, rounding, arrest_table):
+    """Epstein's rule for citizen ``i`` seeing ``seen`` (cops and actives fields): True to be active."""
     grievance = hardship[i] * (1.0 - legitimacy)
-    r = risk[i]
-    if not _acts(grievance, r, 0.0, threshold):
-        return False  # quiet whatever the arrest probability
-    if _acts(grievance, r, 1.0, threshold):
-        return True  # active whatever the arrest probability
-    total = hood_total(cwp, pc, rows_off, rows_w)
-    cops = total & _MASK
-    actives = (total >> np.int64(21)) & _MASK
+    cops = seen & _MASK
+    actives = (seen >> np.int64(21)) & _MASK
     ratio = cops / (actives + 1.0)  # A counts the citizen itself
-    if rounding == 0:
-        ratio = np.rint(ratio)  # Python's round(): nearest, ties to even
-    elif rounding == 1:
-        ratio = np.floor(ratio)
-    return _acts(grievance, r, _arrest_probability(ratio, arrest_constant), threshold)
+    if rounding == ROUNDING_NONE:
+        p = _arrest_probability(ratio, arrest_constant)
+    else:
+        if rounding == 0:
+            ratio = np.rint(ratio)  # Python's round(): nearest, ties to even
+        else:
+            ratio = np.floor(ratio)
+        p = arrest_table[np.int64(ratio)]
+    return _acts(grievance, risk[i], p, threshold)
 
 
-@numba.njit(cache=True, _nrt=False)
+@numba.njit(_nrt=False)
 def step_inplace(
-    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
+    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts, col,
+    cit_counts, cop_counts, one_count, width,
     cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
-    legitimacy, threshold, arrest_constant, max_jail_term, rounding, move_first,
+    legitimacy, threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
     jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s,
 ):
     """One step of random sequential activation, in place. Returns the number of agents activated.
@@ -205,9 +229,11 @@ def step_inplace(
     ``pos[i]`` is the (canonical, padded) cell of agent ``i``, -1 when off the grid (a jailed
     citizen in a variant where the jailed leave the grid, or a cop not in service). Ids
     ``0..n_citizens-1`` are citizens, the rest cops. ``*_rows_off``, ``*_rows_w``, ``*_offs``:
-    the neighbourhoods as padded offsets. ``max_jail_term`` < 0: terms never end. ``cit_move``,
-    ``cop_move``: whether citizens and cops move (rule M). ``free``: the canonical cells (for
-    releases from jail); ``order``: scratch space of the length of ``pos``.
+    the neighbourhoods as padded offsets; ``*_counts``: what is seen from each cell (up to date on
+    entry, kept so); ``one_count``: the two visions are the same and share one array.
+    ``arrest_table[j]``: the arrest probability at a ratio of ``j``. ``max_jail_term`` < 0: terms
+    never end. ``cit_move``, ``cop_move``: whether citizens and cops move (rule M). ``free``: the
+    canonical cells (for releases from jail); ``order``: scratch space of the length of ``pos``.
     """
     n_agents = pos.size
     n = 0
@@ -230,30 +256,51 @@ def step_inplace(
             if jail[i] > 0:  # serving a term on its cell (Mesa): no other change
                 jail[i] -= 1
                 continue
-            if move_first and cit_move:
+            old = cwp[pc]  # 0 (quiet, or jailed with the term served) or W_ACTIVE
+            to = -1
+            if cit_move:
+                # Mesa lists the empty cells in vision before deciding; the decision changes only
+                # the own cell, which is not among them, so drawing the cell first is the same
                 to = pick_empty(cwp, pc, cit_offs, s)
-                if to >= 0:
-                    pc = _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
-            if _decide(i, pc, hardship, risk, legitimacy, threshold, arrest_constant, rounding, cwp,
-                       cit_rows_off, cit_rows_w):
-                state[i] = ACTIVE
-                set_weight(cwp, ghosts, pc, W_ACTIVE)
+            if to >= 0:
+                to = canon[to]
+            if to >= 0 and move_first:
+                # what is seen from the new cell, less the citizen's own old cell (in vision of it)
+                seen = cit_counts[to] - old
             else:
-                state[i] = QUIET
-                set_weight(cwp, ghosts, pc, np.int64(0))
-            if cit_move and not move_first:
-                # the decision changed only the own cell, which is not in the neighbourhood
-                to = pick_empty(cwp, pc, cit_offs, s)
-                if to >= 0:
-                    _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
+                seen = cit_counts[pc]
+            active = _decide(i, seen, hardship, risk, legitimacy, threshold, arrest_constant, rounding,
+                             arrest_table)
+            new = W_ACTIVE if active else np.int64(0)
+            state[i] = ACTIVE if active else QUIET
+            if to >= 0:
+                cell_agent[to] = i
+                _write_cell(cwp, ghosts, to, new)
+                cell_agent[pc] = -1
+                _write_cell(cwp, ghosts, pc, W_EMPTY)
+                pos[i] = to
+                if old != 0:
+                    _seen_change(pc, -old, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
+                                 cop_rows_off, cop_rows_w, canon, col, width)
+                if new != 0:
+                    _seen_change(to, new, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
+                                 cop_rows_off, cop_rows_w, canon, col, width)
+            elif new != old:
+                _write_cell(cwp, ghosts, pc, new)
+                _seen_change(pc, new - old, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
+                             cop_rows_off, cop_rows_w, canon, col, width)
         else:
-            if move_first and cop_move:
+            to = -1
+            if cop_move:
+                # move first, or (Mesa) list the empty cells before the arrest
                 to = pick_empty(cwp, pc, cop_offs, s)
-                if to >= 0:
-                    pc = _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
-            total = hood_total(cwp, pc, cop_rows_off, cop_rows_w)
-            actives = (total >> np.int64(21)) & _MASK
-            empties = total >> np.int64(42)
+            if to >= 0:
+                to = canon[to]
+            if to >= 0 and move_first:
+                _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w, canon,
+                          col, width)
+                pc = to
+            actives = (cop_counts[pc] >> np.int64(21)) & _MASK
             if actives > 0:
                 ca = canon[pick_in_hood(cwp, W_ACTIVE, actives, pc, cop_offs, s)]
                 a = cell_agent[ca]
@@ -264,17 +311,30 @@ def step_inplace(
                 state[a] = JAILED
                 if jailed_leave_grid:
                     cell_agent[ca] = -1
-                    set_weight(cwp, ghosts, ca, W_EMPTY)
+                    _write_cell(cwp, ghosts, ca, W_EMPTY)
                     pos[a] = -1
                 else:
-                    set_weight(cwp, ghosts, ca, np.int64(0))
-            if (not move_first) and cop_move and empties > 0:
-                # Mesa lists the empty cells before the arrest; an arrest on the grid frees none
-                to = pick_in_hood(cwp, W_EMPTY, empties, pc, cop_offs, s)
-                _move(i, pc, to, pos, cell_agent, cwp, canon, ghosts)
+                    _write_cell(cwp, ghosts, ca, np.int64(0))
+                _seen_change(ca, -W_ACTIVE, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
+                             cop_rows_off, cop_rows_w, canon, col, width)
+            if to >= 0 and not move_first:
+                _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w, canon,
+                          col, width)
     if jailed_leave_grid:
         _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, ghosts, free, s)
     return n
+
+
+@numba.njit(inline="always")
+def _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w, canon, col, width):
+    """Cop ``i`` from canonical cell ``pc`` to ``to``: only the citizens' counts see cops."""
+    cell_agent[to] = i
+    _write_cell(cwp, ghosts, to, W_COP)
+    cell_agent[pc] = -1
+    _write_cell(cwp, ghosts, pc, W_EMPTY)
+    pos[i] = to
+    _spread(cit_counts, pc, -W_COP, cit_rows_off, cit_rows_w, canon, col, width)
+    _spread(cit_counts, to, W_COP, cit_rows_off, cit_rows_w, canon, col, width)
 
 
 @numba.njit(inline="always")
@@ -294,10 +354,10 @@ def _count_empty(cell_agent, free):
     return n
 
 
-@numba.njit(cache=True, _nrt=False)
+@numba.njit(_nrt=False)
 def _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, ghosts, free, s):
     """End of a step where the jailed leave the grid: a citizen whose term is 0 is released to a
-    random empty cell of the grid (quiet); the others serve one more step."""
+    random empty cell of the grid (quiet: no count changes); the others serve one more step."""
     n_empty = _count_empty(cell_agent, free)
     for i in range(n_citizens):
         if state[i] != JAILED or pos[i] >= 0:
@@ -309,14 +369,15 @@ def _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, ghosts,
             continue  # no room: stays jailed until a cell frees
         c = _random_empty_cell(cell_agent, free, s)
         cell_agent[c] = i
-        set_weight(cwp, ghosts, c, np.int64(0))
+        _write_cell(cwp, ghosts, c, np.int64(0))
         pos[i] = c
         state[i] = QUIET
         n_empty -= 1
 
 
-@numba.njit(cache=True, _nrt=False)
-def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, free, s):
+@numba.njit(_nrt=False)
+def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, col, cit_counts, width,
+                          cit_rows_off, cit_rows_w, canon, free, s):
     """Bring the number of cops on the grid to ``target``: retire random serving cops, or place
     reserve cops (ids with ``pos == -1``) on random empty cells. Returns the new count."""
     n_agents = pos.size
@@ -329,7 +390,8 @@ def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, free
         if pos[i] >= 0:
             c = pos[i]
             cell_agent[c] = -1
-            set_weight(cwp, ghosts, c, W_EMPTY)
+            _write_cell(cwp, ghosts, c, W_EMPTY)
+            _spread(cit_counts, c, -W_COP, cit_rows_off, cit_rows_w, canon, col, width)
             pos[i] = -1
             on -= 1
     if on < target:
@@ -340,14 +402,15 @@ def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, free
             if pos[i] < 0:
                 c = _random_empty_cell(cell_agent, free, s)
                 cell_agent[c] = i
-                set_weight(cwp, ghosts, c, W_COP)
+                _write_cell(cwp, ghosts, c, W_COP)
+                _spread(cit_counts, c, W_COP, cit_rows_off, cit_rows_w, canon, col, width)
                 pos[i] = c
                 on += 1
                 n_empty -= 1
     return on
 
 
-@numba.njit(cache=True, _nrt=False)
+@numba.njit(inline="always")
 def count_states(state, pos, hardship, risk, n_citizens, legitimacy, threshold, out):
     """``out[:] = quiet, active, jailed, quiet_aggrieved``, where ``quiet_aggrieved`` counts the
     quiet citizens whose grievance exceeds the threshold (those kept quiet only by the risk of
@@ -384,33 +447,60 @@ def count_states(state, pos, hardship, risk, n_citizens, legitimacy, threshold, 
     return (sum_g / free) * (quiet / free) / (sum_r / free)
 
 
+@numba.njit(inline="always")
+def fill_counts(counts, cwp, free, rows_off, rows_w, fields):
+    """Each canonical cell's count in vision, summed afresh: the ``fields`` of the weights."""
+    for c in free:
+        counts[c] = hood_total(cwp, c, rows_off, rows_w) & fields
+
+
+@numba.njit(inline="always")
+def _record(t, series, tension, state, pos, hardship, risk, n_citizens, legitimacy, threshold, out):
+    tension[t] = count_states(state, pos, hardship, risk, n_citizens, legitimacy, threshold, out)
+    cops = 0
+    for i in range(n_citizens, pos.size):
+        if pos[i] >= 0:
+            cops += 1
+    series[t, 0] = out[0]
+    series[t, 1] = out[1]
+    series[t, 2] = out[2]
+    series[t, 3] = out[3]
+    series[t, 4] = cops
+
+
 @numba.njit(cache=True, _nrt=False)
 def run_steps_inplace(
     t0, t1, legit, cop_targets, series, tension,
-    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
+    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts, col,
+    cit_counts, cop_counts, one_count, width,
     cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
-    threshold, arrest_constant, max_jail_term, rounding, move_first,
+    threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
     jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s, out,
 ):
     """Steps ``t0..t1`` (inclusive) in place: the cop count follows ``cop_targets[t]`` where it is
     not -1, legitimacy is ``legit[t]``; ``series[t] = quiet, active, jailed, quiet_aggrieved,
-    cops`` and ``tension[t]`` the paper's tension; ``out`` is scratch space of 4 integers."""
+    cops`` and ``tension[t]`` the paper's tension; ``out`` is scratch space of 4 integers.
+
+    ``t0 = 0`` starts a run: it fills the counts (``cit_counts``; ``cop_counts``, actives only,
+    unless ``one_count``) and ``arrest_table`` and records the initial state as step 0 before stepping
+    from 1. The one entry point from Python, so that a run loads one compiled function."""
+    if t0 == 0:
+        fill_counts(cit_counts, cwp, free, cit_rows_off, cit_rows_w, _SEEN)
+        if not one_count:
+            fill_counts(cop_counts, cwp, free, cop_rows_off, cop_rows_w, COP_SEES)
+        for k in range(arrest_table.size):
+            arrest_table[k] = _arrest_probability(np.float64(k), arrest_constant)
+        _record(0, series, tension, state, pos, hardship, risk, n_citizens, legit[0], threshold, out)
+        t0 = 1
     for t in range(t0, t1 + 1):
         if cop_targets[t] >= 0:
-            set_cop_count_inplace(pos, n_citizens, cop_targets[t], cell_agent, cwp, ghosts, free, s)
+            set_cop_count_inplace(pos, n_citizens, cop_targets[t], cell_agent, cwp, ghosts, col, cit_counts, width,
+                                  cit_rows_off, cit_rows_w, canon, free, s)
         step_inplace(
-            pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
+            pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts, col,
+            cit_counts, cop_counts, one_count, width,
             cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
-            legit[t], threshold, arrest_constant, max_jail_term, rounding, move_first,
+            legit[t], threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
             jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s,
         )
-        tension[t] = count_states(state, pos, hardship, risk, n_citizens, legit[t], threshold, out)
-        cops = 0
-        for i in range(n_citizens, pos.size):
-            if pos[i] >= 0:
-                cops += 1
-        series[t, 0] = out[0]
-        series[t, 1] = out[1]
-        series[t, 2] = out[2]
-        series[t, 3] = out[3]
-        series[t, 4] = cops
+        _record(t, series, tension, state, pos, hardship, risk, n_citizens, legit[t], threshold, out)
