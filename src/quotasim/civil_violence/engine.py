@@ -173,7 +173,7 @@ def simulate_state(
         kernel.run_steps_inplace(
             t0, t1, legit, targets, series, tension,
             st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp, st.canon,
-            st.ghosts, st.col, cit_counts, cop_counts, one_count, st.width,
+            st.ghosts, cit_counts, cop_counts, one_count,
             cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
             cfg.threshold, cfg.arrest_constant, arrest_table, jail_term_limit(cfg), rounding, var.move_first,
             var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, cfg.cops_move, st.free, order,

@@ -80,16 +80,17 @@ class GridState:
     state: int8[n_agents], QUIET / ACTIVE / JAILED for citizens.
     jail: int64[n_agents], steps of jail term left.
     cell_agent: int32[pheight * pwidth], agent id on each canonical cell, or -1.
-    cwp: int64[pheight * pwidth], the weights, ghosts included.
+    cwp: int64[pheight * pwidth + 1], the weights, ghosts included (the last, spare cell takes the
+        writes meant for ghosts a cell does not have).
     canon: int32[pheight * pwidth], the canonical index of each padded cell.
-    ghosts: int32[pheight * pwidth, 3], the ghost copies of each canonical cell (the cell itself
-        where it has fewer than three).
-    col: int32[pheight * pwidth], the column of each canonical cell.
+    ghosts: int32[pheight * pwidth, 3], the ghost copies of each canonical cell (the spare cell
+        ``pheight * pwidth`` where it has fewer than three).
     free: int64[width * height], the canonical cells in row-major order.
     rng_state: uint64[4], the kernel's xoshiro256** state.
-    cit_counts, cop_counts: int64[pheight * pwidth], the cops and actives in the citizens' and the
-        cops' vision of each canonical cell (one array when the visions are the same; the cops'
-        holds actives only), set up by the first step of a run and kept up to date by the kernel.
+    cit_counts, cop_counts: int64[pheight * pwidth + 1], the cops and actives in the citizens' and
+        the cops' vision, spread over the padded cells (:meth:`seen` sums them per cell; one array
+        when the visions are the same; the cops' holds actives only), set up by the first step of a
+        run and kept up to date by the kernel.
     """
 
     width: int
@@ -105,7 +106,6 @@ class GridState:
     cwp: np.ndarray
     canon: np.ndarray
     ghosts: np.ndarray
-    col: np.ndarray
     free: np.ndarray
     rng_state: np.ndarray
     cit_counts: np.ndarray | None = field(default=None)
@@ -124,7 +124,14 @@ class GridState:
 
     def _inner(self, padded: np.ndarray) -> np.ndarray:
         p = self.pad
-        return padded.reshape(self.height + 2 * p, self.pwidth)[p : p + self.height, p : p + self.width]
+        cells = (self.height + 2 * p) * self.pwidth
+        return padded[:cells].reshape(self.height + 2 * p, self.pwidth)[p : p + self.height, p : p + self.width]
+
+    def seen(self, counts: np.ndarray) -> np.ndarray:
+        """int64[height, width]: what each cell sees according to ``counts`` (the count of the cell
+        plus those of its ghost copies; see :func:`quotasim.civil_violence.kernel.seen_from`)."""
+        own = self.free
+        return (counts[own] + counts[self.ghosts[own]].sum(axis=1)).reshape(self.height, self.width)
 
     def weights(self) -> np.ndarray:
         """int64[height, width]: the weight of each cell."""
@@ -140,24 +147,22 @@ class GridState:
         return code
 
 
-def padded_layout(width: int, height: int, pad: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def padded_layout(width: int, height: int, pad: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``canon`` (canonical index of every padded cell), ``ghosts`` (the ghost copies of every
-    canonical cell, three columns, the cell itself where it has fewer, so that writing them needs
-    no test), ``col`` (the column x of each canonical cell) and ``free`` (the canonical cells,
-    row-major)."""
+    canonical cell, three columns; where a cell has fewer, the spare cell past the end of the grid,
+    so that writing or summing them needs no test) and ``free`` (the canonical cells, row-major)."""
     pw, ph = width + 2 * pad, height + 2 * pad
     cells = np.arange(ph * pw)
     py, px = np.divmod(cells, pw)
     canon = ((py - pad) % height + pad) * pw + ((px - pad) % width + pad)
-    ghosts = np.repeat(cells[:, None], 3, axis=1).astype(np.int32)
+    ghosts = np.full((ph * pw, 3), ph * pw, np.int32)
     g = np.flatnonzero(canon != cells)
     g = g[np.argsort(canon[g], kind="stable")]
     c = canon[g]
     first = np.searchsorted(c, c)  # where each original's run of ghosts starts
     ghosts[c, np.arange(g.size) - first] = g  # at most three: pad < width, height
-    col = ((px - pad) % width).astype(np.int32)
     inner = canon.reshape(ph, pw)[pad : pad + height, pad : pad + width].ravel()
-    return canon.astype(np.int32), ghosts, col, inner.astype(np.int64).copy()
+    return canon.astype(np.int32), ghosts, inner.astype(np.int64).copy()
 
 
 def initial_state(
@@ -187,7 +192,7 @@ def initial_state(
         cells = rng.permutation(n_cells)
         kind[cells[:n_cit]] = 1
         kind[cells[n_cit : n_cit + n_cop]] = 2
-    canon, ghosts, col, free = padded_layout(width, height, pad)
+    canon, ghosts, free = padded_layout(width, height, pad)
     cit_cells = free[kind == 1]
     cop_cells = free[kind == 2]
     n_citizens = cit_cells.size
@@ -207,7 +212,7 @@ def initial_state(
     weight = np.full(canon.size, W_EMPTY, np.int64)
     weight[cit_cells] = 0
     weight[cop_cells] = W_COP
-    cwp = weight[canon].copy()
+    cwp = np.append(weight[canon], W_EMPTY)  # the spare cell last
     rng_state = rng.integers(1, 2**63, size=4, dtype=np.int64).astype(np.uint64)
     return GridState(
         width=width,
@@ -223,7 +228,6 @@ def initial_state(
         cwp=cwp,
         canon=canon,
         ghosts=ghosts,
-        col=col,
         free=free,
         rng_state=rng_state,
     )

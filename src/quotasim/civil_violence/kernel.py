@@ -72,12 +72,11 @@ def _rotl(x, k):
 
 
 @numba.njit(inline="always")
-def next_u64(s):
-    """xoshiro256**: the next 64-bit output; advances ``s`` (uint64[4]) in place."""
-    s0 = s[0]
-    s1 = s[1]
-    s2 = s[2]
-    s3 = s[3]
+def advance(rs):
+    """xoshiro256** on a state held as a tuple of four uint64 (which the compiler keeps in
+    registers through a step, where an array would be stored and reloaded around every write to
+    another array): returns the next 64-bit output and the new state."""
+    s0, s1, s2, s3 = rs
     result = _rotl(s1 * np.uint64(5), 7) * np.uint64(9)
     t = s1 << np.uint64(17)
     s2 ^= s0
@@ -86,122 +85,144 @@ def next_u64(s):
     s0 ^= s3
     s2 ^= t
     s3 = _rotl(s3, 45)
-    s[0] = s0
-    s[1] = s1
-    s[2] = s2
-    s[3] = s3
-    return result
+    return result, (s0, s1, s2, s3)
 
 
 @numba.njit(inline="always")
-def uniform(s):
-    """A float uniform on [0, 1)."""
-    return np.float64(np.int64(next_u64(s) >> np.uint64(11))) * (1.0 / 9007199254740992.0)
+def below_rs(rs, n):
+    """An integer uniform on 0..n-1 (by scaling a float uniform on [0, 1) with the top 53 bits:
+    bias below n / 2**53), and the new state."""
+    x, rs = advance(rs)
+    u = np.float64(np.int64(x >> np.uint64(11))) * (1.0 / 9007199254740992.0)
+    return np.int64(u * n), rs
+
+
+@numba.njit(inline="always")
+def load_rs(s):
+    return (s[0], s[1], s[2], s[3])
+
+
+@numba.njit(inline="always")
+def store_rs(s, rs):
+    s[0], s[1], s[2], s[3] = rs
 
 
 @numba.njit(inline="always")
 def below(s, n):
-    """An integer uniform on 0..n-1 (by scaling a 53-bit float: bias below n / 2**53)."""
-    return np.int64(uniform(s) * n)
+    """:func:`below_rs` on a state held in an array (uint64[4]), advanced in place."""
+    k, rs = below_rs(load_rs(s), n)
+    store_rs(s, rs)
+    return k
+
+
+@numba.njit(inline="always")
+def _u(i):
+    """An index known to be >= 0 as unsigned, so that Numba leaves out its test for a negative
+    (wrap-around) index, which slows every array access in the step and stops the short row loops
+    from being vectorised (it halves the time of a neighbourhood sum)."""
+    return np.uint64(i)
 
 
 @numba.njit(inline="always")
 def hood_total(cwp, pc, rows_off, rows_w):
     """Sum of the weights over the neighbourhood of cell ``pc``, own cell excluded (row segment
     r: offset ``rows_off[r]`` = dy * pwidth, half-width ``rows_w[r]``)."""
-    total = -cwp[pc]
+    total = -cwp[_u(pc)]
     for r in range(rows_off.size):
         b = pc + rows_off[r]
         w = rows_w[r]
-        for c in range(b - w, b + w + 1):
+        for c in range(_u(b - w), _u(b + w + 1)):
             total += cwp[c]
     return total
 
 
 @numba.njit(inline="always")
-def _spread(counts, pc, d, rows_off, rows_w, canon, col, width):
-    """Add ``d`` to the count of every canonical cell in vision of cell ``pc`` (own cell excluded):
-    row by row, each row segment split where it wraps around the torus."""
-    x = col[pc]
+def _spread(counts, pc, d, rows_off, rows_w):
+    """Add ``d`` to the padded cells in vision of canonical cell ``pc`` (own cell excluded)."""
     for r in range(rows_off.size):
+        b = pc + rows_off[r]
         w = rows_w[r]
-        base = canon[pc + rows_off[r] - x]  # the row's cell in column 0
-        lo = x - w
-        hi = x + w
-        if lo < 0:
-            for c in range(base + lo + width, base + width):
-                counts[c] += d
-            lo = 0
-        if hi >= width:
-            for c in range(base, base + hi - width + 1):
-                counts[c] += d
-            hi = width - 1
-        for c in range(base + lo, base + hi + 1):
+        for c in range(_u(b - w), _u(b + w + 1)):
             counts[c] += d
-    counts[pc] -= d
+    counts[_u(pc)] -= d
 
 
 @numba.njit(inline="always")
-def _seen_change(pc, d, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w, cop_rows_off, cop_rows_w,
-                 canon, col, width):
-    """A change ``d`` (cops and actives fields) at cell ``pc``, added to the counts of both visions."""
-    _spread(cit_counts, pc, d, cit_rows_off, cit_rows_w, canon, col, width)
+def seen_from(counts, ghosts, pc):
+    """What canonical cell ``pc`` sees: its count plus those of its ghost copies (a spread from a
+    cell near one edge reaches a cell near the other through a ghost; ``ghosts`` names the zero
+    cell past the end of the grid where a cell has fewer than three)."""
+    g = ghosts[_u(pc)]
+    return counts[_u(pc)] + counts[_u(g[0])] + counts[_u(g[1])] + counts[_u(g[2])]
+
+
+@numba.njit(inline="always")
+def _seen_change(pc, d, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w, cop_rows_off, cop_rows_w):
+    """A change ``d`` (cops and actives fields) at cell ``pc``, spread into the counts of both
+    visions."""
+    _spread(cit_counts, pc, d, cit_rows_off, cit_rows_w)
     if not one_count:
-        _spread(cop_counts, pc, d, cop_rows_off, cop_rows_w, canon, col, width)
+        _spread(cop_counts, pc, d, cop_rows_off, cop_rows_w)
 
 
 @numba.njit(inline="always")
 def _write_cell(cwp, ghosts, pc, value):
-    """Give canonical cell ``pc`` the weight ``value``, ghost copies included."""
-    cwp[pc] = value
-    cwp[ghosts[pc, 0]] = value
-    cwp[ghosts[pc, 1]] = value
-    cwp[ghosts[pc, 2]] = value
+    """Give canonical cell ``pc`` the weight ``value``, ghost copies included (a cell with fewer
+    than three writes the spare cell past the end of the grid)."""
+    g = ghosts[_u(pc)]
+    cwp[_u(pc)] = value
+    cwp[_u(g[0])] = value
+    cwp[_u(g[1])] = value
+    cwp[_u(g[2])] = value
 
 
 @numba.njit(inline="always")
-def pick_in_hood(cwp, want, n_want, pc, offs, s):
+def pick_in_hood(cwp, want, n_want, pc, offs, rs):
     """A cell chosen uniformly among the ``n_want`` cells of weight ``want`` in the
     neighbourhood of ``pc`` (own cell excluded; ``offs`` are its offsets): rejection sampling
-    when they are common, else the k-th by a scan. May return a ghost index."""
+    when they are common, else the k-th by a scan. May return a ghost index. Returns the cell
+    and the generator's new state ``rs``."""
     n = offs.size
     if n_want * 8 >= n:
         while True:
-            c = pc + offs[below(s, n)]
-            if cwp[c] == want:
-                return c
-    k = below(s, n_want)
+            k, rs = below_rs(rs, n)
+            c = pc + offs[_u(k)]
+            if cwp[_u(c)] == want:
+                return c, rs
+    k, rs = below_rs(rs, n_want)
     for j in range(n):
         c = pc + offs[j]
-        if cwp[c] == want:
+        if cwp[_u(c)] == want:
             if k == 0:
-                return c
+                return c, rs
             k -= 1
-    return -1
+    return -1, rs
 
 
 @numba.njit(inline="always")
-def pick_empty(cwp, pc, offs, s):
+def pick_empty(cwp, pc, offs, rs):
     """An empty cell chosen uniformly in the neighbourhood of ``pc``, or -1 if none: up to
-    MAX_TRIES uniform draws, then a scan (each empty cell equally likely either way)."""
+    MAX_TRIES uniform draws, then a scan (each empty cell equally likely either way). Returns the
+    cell and the generator's new state."""
     n = offs.size
     for _ in range(MAX_TRIES):
-        c = pc + offs[below(s, n)]
-        if cwp[c] == W_EMPTY:
-            return c
+        k, rs = below_rs(rs, n)
+        c = pc + offs[_u(k)]
+        if cwp[_u(c)] == W_EMPTY:
+            return c, rs
     n_empty = 0
     for j in range(n):
-        if cwp[pc + offs[j]] == W_EMPTY:
+        if cwp[_u(pc + offs[j])] == W_EMPTY:
             n_empty += 1
     if n_empty == 0:
-        return -1
-    return pick_in_hood(cwp, W_EMPTY, n_empty, pc, offs, s)
+        return -1, rs
+    return pick_in_hood(cwp, W_EMPTY, n_empty, pc, offs, rs)
 
 
 @numba.njit(inline="always")
-def _decide(i, seen, hardship, risk, legitimacy, threshold, arrest_constant, rounding, arrest_table):
-    """Epstein's rule for citizen ``i`` seeing ``seen`` (cops and actives fields): True to be active."""
-    grievance = hardship[i] * (1.0 - legitimacy)
+def _decide(g, r, seen, threshold, arrest_constant, rounding, arrest_table):
+    """Epstein's rule for a citizen of grievance ``g`` and risk aversion ``r`` seeing ``seen``
+    (cops and actives fields): True to be active."""
     cops = seen & _MASK
     actives = (seen >> np.int64(21)) & _MASK
     ratio = cops / (actives + 1.0)  # A counts the citizen itself
@@ -212,14 +233,14 @@ def _decide(i, seen, hardship, risk, legitimacy, threshold, arrest_constant, rou
             ratio = np.rint(ratio)  # Python's round(): nearest, ties to even
         else:
             ratio = np.floor(ratio)
-        p = arrest_table[np.int64(ratio)]
-    return _acts(grievance, risk[i], p, threshold)
+        p = arrest_table[_u(ratio)]
+    return _acts(g, r, p, threshold)
 
 
 @numba.njit(_nrt=False)
 def step_inplace(
-    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts, col,
-    cit_counts, cop_counts, one_count, width,
+    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
+    cit_counts, cop_counts, one_count,
     cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
     legitimacy, threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
     jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s,
@@ -241,100 +262,106 @@ def step_inplace(
         if pos[i] >= 0:
             order[n] = i
             n += 1
+    rs = load_rs(s)
     for j in range(n - 1, 0, -1):  # Fisher-Yates: a fresh order every step
-        r = below(s, j + 1)
+        r, rs = below_rs(rs, j + 1)
         tmp = order[j]
-        order[j] = order[r]
-        order[r] = tmp
+        order[j] = order[_u(r)]
+        order[_u(r)] = tmp
     jail_span = max_jail_term + 1 if jail_inclusive else max_jail_term
+    keep = 1.0 - legitimacy
     for j in range(n):
         i = order[j]
-        pc = pos[i]
+        iu = _u(i)
+        pc = pos[iu]
         if pc < 0:  # arrested earlier in this step and taken off the grid
             continue
         if i < n_citizens:
-            if jail[i] > 0:  # serving a term on its cell (Mesa): no other change
-                jail[i] -= 1
+            if jail[iu] > 0:  # serving a term on its cell (Mesa): no other change
+                jail[iu] -= 1
                 continue
-            old = cwp[pc]  # 0 (quiet, or jailed with the term served) or W_ACTIVE
+            old = cwp[_u(pc)]  # 0 (quiet, or jailed with the term served) or W_ACTIVE
             to = -1
             if cit_move:
                 # Mesa lists the empty cells in vision before deciding; the decision changes only
                 # the own cell, which is not among them, so drawing the cell first is the same
-                to = pick_empty(cwp, pc, cit_offs, s)
+                to, rs = pick_empty(cwp, pc, cit_offs, rs)
             if to >= 0:
-                to = canon[to]
+                to = np.int64(canon[_u(to)])
             if to >= 0 and move_first:
                 # what is seen from the new cell, less the citizen's own old cell (in vision of it)
-                seen = cit_counts[to] - old
+                seen = seen_from(cit_counts, ghosts, to) - old
             else:
-                seen = cit_counts[pc]
-            active = _decide(i, seen, hardship, risk, legitimacy, threshold, arrest_constant, rounding,
+                seen = seen_from(cit_counts, ghosts, pc)
+            active = _decide(hardship[iu] * keep, risk[iu], seen, threshold, arrest_constant, rounding,
                              arrest_table)
             new = W_ACTIVE if active else np.int64(0)
-            state[i] = ACTIVE if active else QUIET
+            state[iu] = ACTIVE if active else QUIET
             if to >= 0:
-                cell_agent[to] = i
+                cell_agent[_u(to)] = i
                 _write_cell(cwp, ghosts, to, new)
-                cell_agent[pc] = -1
+                cell_agent[_u(pc)] = -1
                 _write_cell(cwp, ghosts, pc, W_EMPTY)
-                pos[i] = to
+                pos[iu] = to
                 if old != 0:
                     _seen_change(pc, -old, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
-                                 cop_rows_off, cop_rows_w, canon, col, width)
+                                 cop_rows_off, cop_rows_w)
                 if new != 0:
                     _seen_change(to, new, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
-                                 cop_rows_off, cop_rows_w, canon, col, width)
+                                 cop_rows_off, cop_rows_w)
             elif new != old:
                 _write_cell(cwp, ghosts, pc, new)
                 _seen_change(pc, new - old, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
-                             cop_rows_off, cop_rows_w, canon, col, width)
+                             cop_rows_off, cop_rows_w)
         else:
             to = -1
             if cop_move:
                 # move first, or (Mesa) list the empty cells before the arrest
-                to = pick_empty(cwp, pc, cop_offs, s)
+                to, rs = pick_empty(cwp, pc, cop_offs, rs)
             if to >= 0:
-                to = canon[to]
+                to = np.int64(canon[_u(to)])
             if to >= 0 and move_first:
-                _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w, canon,
-                          col, width)
+                _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w)
                 pc = to
-            actives = (cop_counts[pc] >> np.int64(21)) & _MASK
+            actives = (seen_from(cop_counts, ghosts, pc) >> np.int64(21)) & _MASK
             if actives > 0:
-                ca = canon[pick_in_hood(cwp, W_ACTIVE, actives, pc, cop_offs, s)]
-                a = cell_agent[ca]
+                ca, rs = pick_in_hood(cwp, W_ACTIVE, actives, pc, cop_offs, rs)
+                ca = np.int64(canon[_u(ca)])
+                a = _u(cell_agent[_u(ca)])
                 if max_jail_term < 0:
                     jail[a] = INFINITE_TERM
                 else:
-                    jail[a] = below(s, jail_span) if jail_span > 0 else 0
+                    if jail_span > 0:
+                        jail[a], rs = below_rs(rs, jail_span)
+                    else:
+                        jail[a] = 0
                 state[a] = JAILED
                 if jailed_leave_grid:
-                    cell_agent[ca] = -1
+                    cell_agent[_u(ca)] = -1
                     _write_cell(cwp, ghosts, ca, W_EMPTY)
                     pos[a] = -1
                 else:
                     _write_cell(cwp, ghosts, ca, np.int64(0))
                 _seen_change(ca, -W_ACTIVE, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
-                             cop_rows_off, cop_rows_w, canon, col, width)
+                             cop_rows_off, cop_rows_w)
             if to >= 0 and not move_first:
-                _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w, canon,
-                          col, width)
+                _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w)
+    store_rs(s, rs)
     if jailed_leave_grid:
         _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, ghosts, free, s)
     return n
 
 
 @numba.njit(inline="always")
-def _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w, canon, col, width):
+def _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w):
     """Cop ``i`` from canonical cell ``pc`` to ``to``: only the citizens' counts see cops."""
-    cell_agent[to] = i
+    cell_agent[_u(to)] = i
     _write_cell(cwp, ghosts, to, W_COP)
-    cell_agent[pc] = -1
+    cell_agent[_u(pc)] = -1
     _write_cell(cwp, ghosts, pc, W_EMPTY)
-    pos[i] = to
-    _spread(cit_counts, pc, -W_COP, cit_rows_off, cit_rows_w, canon, col, width)
-    _spread(cit_counts, to, W_COP, cit_rows_off, cit_rows_w, canon, col, width)
+    pos[_u(i)] = to
+    _spread(cit_counts, pc, -W_COP, cit_rows_off, cit_rows_w)
+    _spread(cit_counts, to, W_COP, cit_rows_off, cit_rows_w)
 
 
 @numba.njit(inline="always")
@@ -376,8 +403,8 @@ def _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, ghosts,
 
 
 @numba.njit(_nrt=False)
-def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, col, cit_counts, width,
-                          cit_rows_off, cit_rows_w, canon, free, s):
+def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w,
+                          free, s):
     """Bring the number of cops on the grid to ``target``: retire random serving cops, or place
     reserve cops (ids with ``pos == -1``) on random empty cells. Returns the new count."""
     n_agents = pos.size
@@ -391,7 +418,7 @@ def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, col,
             c = pos[i]
             cell_agent[c] = -1
             _write_cell(cwp, ghosts, c, W_EMPTY)
-            _spread(cit_counts, c, -W_COP, cit_rows_off, cit_rows_w, canon, col, width)
+            _spread(cit_counts, c, -W_COP, cit_rows_off, cit_rows_w)
             pos[i] = -1
             on -= 1
     if on < target:
@@ -403,7 +430,7 @@ def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, col,
                 c = _random_empty_cell(cell_agent, free, s)
                 cell_agent[c] = i
                 _write_cell(cwp, ghosts, c, W_COP)
-                _spread(cit_counts, c, W_COP, cit_rows_off, cit_rows_w, canon, col, width)
+                _spread(cit_counts, c, W_COP, cit_rows_off, cit_rows_w)
                 pos[i] = c
                 on += 1
                 n_empty -= 1
@@ -419,24 +446,22 @@ def count_states(state, pos, hardship, risk, n_citizens, legitimacy, threshold, 
     are jailed)."""
     quiet = 0
     active = 0
-    jailed = 0
     aggrieved = 0
     sum_g = 0.0
     sum_r = 0.0
     for i in range(n_citizens):
+        # without branches (the states come in no order): a jailed citizen adds 0, which leaves
+        # each sum's bits as a branch skipping it would
         st = state[i]
-        if st == JAILED:
-            jailed += 1
-            continue
+        free = st != JAILED
         g = hardship[i] * (1.0 - legitimacy)
-        sum_g += g
-        sum_r += risk[i]
-        if st == QUIET:
-            quiet += 1
-            if g > threshold:
-                aggrieved += 1
-        else:
-            active += 1
+        sum_g += g if free else 0.0
+        sum_r += risk[i] if free else 0.0
+        is_quiet = st == QUIET
+        quiet += is_quiet
+        active += st == ACTIVE
+        aggrieved += is_quiet and g > threshold
+    jailed = n_citizens - quiet - active
     out[0] = quiet
     out[1] = active
     out[2] = jailed
@@ -449,9 +474,13 @@ def count_states(state, pos, hardship, risk, n_citizens, legitimacy, threshold, 
 
 @numba.njit(inline="always")
 def fill_counts(counts, cwp, free, rows_off, rows_w, fields):
-    """Each canonical cell's count in vision, summed afresh: the ``fields`` of the weights."""
+    """The counts of a run's start: the ``fields`` of each cell's weight spread into vision."""
+    for k in range(counts.size):
+        counts[k] = 0
     for c in free:
-        counts[c] = hood_total(cwp, c, rows_off, rows_w) & fields
+        w = cwp[_u(c)] & fields
+        if w != 0:
+            _spread(counts, c, w, rows_off, rows_w)
 
 
 @numba.njit(inline="always")
@@ -471,8 +500,8 @@ def _record(t, series, tension, state, pos, hardship, risk, n_citizens, legitima
 @numba.njit(cache=True, _nrt=False)
 def run_steps_inplace(
     t0, t1, legit, cop_targets, series, tension,
-    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts, col,
-    cit_counts, cop_counts, one_count, width,
+    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
+    cit_counts, cop_counts, one_count,
     cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
     threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
     jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s, out,
@@ -494,11 +523,11 @@ def run_steps_inplace(
         t0 = 1
     for t in range(t0, t1 + 1):
         if cop_targets[t] >= 0:
-            set_cop_count_inplace(pos, n_citizens, cop_targets[t], cell_agent, cwp, ghosts, col, cit_counts, width,
-                                  cit_rows_off, cit_rows_w, canon, free, s)
+            set_cop_count_inplace(pos, n_citizens, cop_targets[t], cell_agent, cwp, ghosts, cit_counts,
+                                  cit_rows_off, cit_rows_w, free, s)
         step_inplace(
-            pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts, col,
-            cit_counts, cop_counts, one_count, width,
+            pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
+            cit_counts, cop_counts, one_count,
             cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
             legit[t], threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
             jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s,
