@@ -38,9 +38,10 @@ def test_the_decision_is_the_shared_complaint_kernel():
     assert kernel._arrest_probability.py_func is estimated_arrest_probability
 
 
-def _brute_force_counts(st, vision_shape, vision, fields):
-    """What each cell sees, counted the slow way on the unpadded torus."""
-    w = st.weights() & fields
+def _brute_force_counts(st, vision_shape, vision, with_cops):
+    """What each cell sees (cops and actives fields), counted the slow way on the unpadded torus."""
+    k = st.kinds().astype(np.int64)
+    w = np.where(k == kernel.K_ACTIVE, kernel.W_ACTIVE, 0) + (np.where(k == kernel.K_COP, kernel.W_COP, 0) if with_cops else 0)
     n = neighbourhood(vision_shape, vision)
     total = np.zeros_like(w)
     for dx, dy in zip(n.dx.tolist(), n.dy.tolist()):
@@ -49,33 +50,31 @@ def _brute_force_counts(st, vision_shape, vision, fields):
 
 
 def _check_state(st, variant, cit_vision=7, cop_vision=7):
-    """Ghost cells mirror the torus; weights match who is where; positions and cells agree; the
+    """Ghost cells mirror the torus; kinds match who is where; positions and cells agree; the
     counts kept by the kernel are what a fresh count finds."""
-    w = st.weights()
-    padded = np.pad(w, st.pad, mode="wrap").ravel()
-    assert np.array_equal(padded, st.cwp[:-1])
+    k = st.kinds()
+    padded = np.pad(k, st.pad, mode="wrap").ravel()
+    assert np.array_equal(padded, st.kind[:-1])
     agent = st._inner(st.cell_agent)
     occupied = agent >= 0
-    assert np.array_equal(w[~occupied], np.full((~occupied).sum(), kernel.W_EMPTY))
+    assert np.all(k[~occupied] == kernel.K_EMPTY)
     ids = agent[occupied]
     on_grid = np.flatnonzero(st.pos >= 0)
     assert np.array_equal(np.sort(ids), on_grid)  # every agent on the grid is on exactly one cell
     assert np.array_equal(st.cell_agent[st.pos[on_grid]], on_grid)
     cops = ids >= st.n_citizens
-    assert np.all(w[occupied][cops] == kernel.W_COP)
+    assert np.all(k[occupied][cops] == kernel.K_COP)
     cit = ids[~cops]
-    expected = np.where(st.state[cit] == kernel.ACTIVE, kernel.W_ACTIVE, 0)
-    assert np.array_equal(w[occupied][~cops], expected)
+    expected = np.where(st.state[cit] == kernel.ACTIVE, kernel.K_ACTIVE, kernel.K_CITIZEN)
+    assert np.array_equal(k[occupied][~cops], expected)
     jailed = st.state[: st.n_citizens] == kernel.JAILED
     if variant.jailed_leave_grid:
         assert np.all(st.pos[: st.n_citizens][jailed] == -1)
     else:
         assert np.all(st.pos[: st.n_citizens] >= 0)
-    seen = kernel.W_EMPTY - 1
-    assert np.array_equal(st.seen(st.cit_counts), _brute_force_counts(st, variant.neighbourhood, cit_vision, seen))
+    assert np.array_equal(st.seen(st.cit_counts), _brute_force_counts(st, variant.neighbourhood, cit_vision, True))
     if st.cop_counts is not st.cit_counts:
-        assert np.array_equal(st.seen(st.cop_counts),
-                              _brute_force_counts(st, variant.neighbourhood, cop_vision, kernel.COP_SEES))
+        assert np.array_equal(st.seen(st.cop_counts), _brute_force_counts(st, variant.neighbourhood, cop_vision, False))
 
 
 @pytest.mark.parametrize("name", ["mesa", "epstein2002"])
@@ -151,9 +150,9 @@ def test_jail_terms_are_drawn_as_the_variant_says(name, hi):
 
 
 def test_pick_empty_is_uniform_over_empty_cells():
-    cwp = np.zeros(100, np.int64)
+    kind = np.full(100, kernel.K_CITIZEN, np.int8)
     empties = [11, 12, 13, 55, 77]
-    cwp[empties] = kernel.W_EMPTY
+    kind[empties] = kernel.K_EMPTY
     offs = np.arange(-50, 50, dtype=np.int64)
     offs = offs[offs != 0]
     s = np.array([1, 2, 3, 4], np.uint64)
@@ -162,14 +161,14 @@ def test_pick_empty_is_uniform_over_empty_cells():
     import numba
 
     @numba.njit
-    def draw(cwp, offs, s, n):
+    def draw(kind, offs, s, n):
         out = np.empty(n, np.int64)
         rs = kernel.load_rs(s)
         for i in range(n):
-            out[i], rs = kernel.pick_empty(cwp, 50, offs, rs)
+            out[i], rs = kernel.pick_empty(kind, 50, offs, rs)
         return out
 
-    picks = draw(cwp, offs, s, 50_000)
+    picks = draw(kind, offs, s, 50_000)
     for c in picks:
         counts[int(c)] += 1
     from scipy import stats

@@ -17,7 +17,7 @@ from quotasim.memory import check_fits
 from quotasim.result import Result
 from quotasim.scenario.civil_violence import INFINITE
 
-BYTES_PER_CELL = 8 * 8  # per padded cell: weights, agent ids, canonical index, ghosts, cell list
+BYTES_PER_CELL = 8 * 8  # per padded cell, an upper bound: kinds, agent ids, canonical index, ghosts, counts, cell list
 BYTES_PER_AGENT = 5 * 8 + 1  # per cell, as an upper bound on agents: position, attributes, term, order
 
 
@@ -149,15 +149,15 @@ def simulate_state(
     cit_rows_off, cit_offs = cit.row_offsets(pw), cit.offsets(pw)
     cop_rows_off, cop_offs = cop.row_offsets(pw), cop.offsets(pw)
     one_count = np.array_equal(cit.rows_w, cop.rows_w)
-    st.cit_counts = cit_counts = np.zeros(st.cwp.size, np.int64)
-    st.cop_counts = cop_counts = cit_counts if one_count else np.zeros(st.cwp.size, np.int64)
+    st.cit_counts = cit_counts = np.zeros(st.kind.size, np.int32)
+    st.cop_counts = cop_counts = cit_counts if one_count else np.zeros(st.kind.size, np.int32)
     arrest_table = np.zeros(cit.size + 1)  # cops in vision / A, rounded: at most the cells in vision
     steps = cfg.steps
     wanted = set(cfg.snapshot_steps) or {0, steps // 4, steps // 2, (3 * steps) // 4, steps}
     series = np.zeros((steps + 1, 5), np.int64)
     tension = np.zeros(steps + 1)
     out = np.zeros(4, np.int64)
-    order = np.zeros(st.n_agents, np.int64)
+    order = np.zeros(st.n_agents, np.int32)
     snapshots: dict[int, np.ndarray] = {}
     if 0 in wanted:
         snapshots[0] = st.codes()
@@ -172,7 +172,7 @@ def simulate_state(
     for t1 in stops:
         kernel.run_steps_inplace(
             t0, t1, legit, targets, series, tension,
-            st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp, st.canon,
+            st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.kind, st.canon,
             st.ghosts, cit_counts, cop_counts, one_count,
             cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
             cfg.threshold, cfg.arrest_constant, arrest_table, jail_term_limit(cfg), rounding, var.move_first,

@@ -5,20 +5,24 @@ stored padded: ``pad`` ghost rows and columns on each side mirror the torus, so 
 neighbourhood of a cell is reached by adding fixed offsets to its index, without wrapping. Cells
 are padded indices ``(y + pad) * pwidth + (x + pad)`` (``pwidth = width + 2 pad``); an agent's
 position is always the canonical (non-ghost) index of its cell, and no step needs a division.
+One spare cell follows the padded grid (index ``pheight * pwidth``).
 
-- ``cwp``: each cell's weight: :data:`W_COP`, :data:`W_ACTIVE`, :data:`W_EMPTY` (bit fields of
-  one int64), or 0 for a quiet or jailed citizen; ghosts carry their original's weight;
+- ``kind``: what is on each cell, :data:`K_EMPTY`, :data:`K_CITIZEN` (quiet, or jailed on its
+  cell), :data:`K_ACTIVE` or :data:`K_COP` (one byte, so that the random reads of a neighbourhood
+  stay in the first-level cache); ghosts carry their original's kind;
 - ``cell_agent``: the agent id on each canonical cell, or -1;
 - ``canon``: the canonical index of every padded cell (a ghost maps to its original);
-- ``ghosts``: three ghost copies of each canonical cell (the cell itself where it has fewer);
-- ``col``: the column (x) of each canonical cell;
-- ``cit_counts``, ``cop_counts``: for each canonical cell, the cops and active citizens in vision
-  around it (citizens' vision, cops' vision), own cell excluded: the weights of those cells summed,
-  without the :data:`W_EMPTY` field. They are **kept up to date**: when a cell's weight changes
-  (an agent moves, turns active or quiet, is arrested, a cop joins or retires), the change is added
-  to the counts of every cell in vision of it (vision is symmetric: the cells that see a cell are
-  the cells it sees). Most agents are quiet citizens, whose moves change no count, so this costs
-  far less than summing a neighbourhood for every decision, and a decision reads one number.
+- ``ghosts``: three ghost copies of each canonical cell (the spare cell where it has fewer, so
+  that writing them needs no test);
+- ``cit_counts``, ``cop_counts``: the cops and active citizens in vision (citizens' vision, cops'
+  vision), as two 16-bit fields of an int32, :data:`W_COP` and :data:`W_ACTIVE`. They are **kept
+  up to date**: when a cell changes (an agent moves, turns active or quiet, is arrested, a cop joins
+  or retires), the change is added to every padded cell in vision of it (vision is symmetric: the
+  cells that see a cell are the cells it sees), with fixed offsets, so without wrapping. What a
+  canonical cell sees is then its own count plus those of its ghost copies (:func:`seen_from`): a
+  cell near one edge reaches one near the other through a ghost. Most agents are quiet citizens,
+  whose moves change no count, so this costs far less than summing a neighbourhood for every
+  decision, and a decision reads four numbers.
 
 The decision is Epstein's rule from :mod:`quotasim.dynamics.complaint`, the same Python functions
 the campaign model uses, compiled here with ``numba.njit``. With a rounded ratio C/A (the ``round``
@@ -31,10 +35,12 @@ empty one turns up (at most :data:`MAX_TRIES` draws), then by a scan: either way
 is equally likely.
 
 The compiled functions run without Numba's reference counting (``_nrt=False``: they allocate
-nothing), which would otherwise add atomic operations to every agent's turn.
+nothing), which would otherwise add atomic operations to every agent's turn. Indices known to be
+non-negative are made unsigned (:func:`_u`).
 
 Randomness: xoshiro256** (Blackman & Vigna 2018) on a 4-word state drawn from the run's
-``numpy.random.Generator``; uniform floats use the top 53 bits.
+``numpy.random.Generator``; uniform floats use the top 53 bits. Within a step the state is held in
+a tuple, which the compiler keeps in registers.
 """
 
 from __future__ import annotations
@@ -50,18 +56,19 @@ _arrest_probability = numba.njit(inline="always")(estimated_arrest_probability)
 QUIET, ACTIVE, JAILED = 0, 1, 2
 """Citizen states (``state`` array)."""
 
+K_EMPTY, K_CITIZEN, K_ACTIVE, K_COP = 0, 1, 2, 3
+"""Cell kinds (``kind`` array): empty, a quiet or jailed citizen, an active citizen, a cop."""
+
 W_COP = np.int64(1)
-W_ACTIVE = np.int64(1) << np.int64(21)
-W_EMPTY = np.int64(1) << np.int64(42)
-_MASK = (np.int64(1) << np.int64(21)) - np.int64(1)
-_SEEN = W_EMPTY - np.int64(1)
-"""The fields of a weight that the citizens' counts keep: cops and actives."""
-COP_SEES = _MASK << np.int64(21)
-"""The field that the cops' counts keep (when the visions differ): actives."""
+W_ACTIVE = np.int64(1) << np.int64(16)
+"""What a cop and an active citizen add to the counts of the cells that see them. Each field
+holds up to 65,535, more than the 31,416 cells within the largest vision (a disc of radius 100),
+and the sum stays below 2**31."""
+_MASK = (np.int64(1) << np.int64(16)) - np.int64(1)
 MAX_TRIES = 32
-INFINITE_TERM = np.int64(1) << np.int64(62)
+INFINITE_TERM = np.int32(2**31 - 1)
 """The term given when ``max_jail_term`` is negative (the scenario's ``"infinite"``): it never
-counts down to 0 within a run."""
+counts down to 0 within a run (of at most 1,000,000 steps)."""
 ROUNDING_NONE = 2
 """``rounding`` code of a ratio C/A used as it is (0: ``round``, 1: ``floor``)."""
 
@@ -90,11 +97,11 @@ def advance(rs):
 
 @numba.njit(inline="always")
 def below_rs(rs, n):
-    """An integer uniform on 0..n-1 (by scaling a float uniform on [0, 1) with the top 53 bits:
-    bias below n / 2**53), and the new state."""
+    """An integer uniform on 0..n-1, by scaling a float uniform on [0, 1) with the top 53 bits
+    (bias below n / 2**53), and the new state. (x·2⁻⁵³)·n and x·(n·2⁻⁵³) are the same product
+    rounded once, the scalings by 2⁻⁵³ being exact; the second saves a multiplication per draw."""
     x, rs = advance(rs)
-    u = np.float64(np.int64(x >> np.uint64(11))) * (1.0 / 9007199254740992.0)
-    return np.int64(u * n), rs
+    return np.int64(np.float64(np.int64(x >> np.uint64(11))) * (n * (1.0 / 9007199254740992.0))), rs
 
 
 @numba.njit(inline="always")
@@ -119,26 +126,14 @@ def below(s, n):
 def _u(i):
     """An index known to be >= 0 as unsigned, so that Numba leaves out its test for a negative
     (wrap-around) index, which slows every array access in the step and stops the short row loops
-    from being vectorised (it halves the time of a neighbourhood sum)."""
+    from being vectorised (it halves the time of a spread)."""
     return np.uint64(i)
 
 
 @numba.njit(inline="always")
-def hood_total(cwp, pc, rows_off, rows_w):
-    """Sum of the weights over the neighbourhood of cell ``pc``, own cell excluded (row segment
-    r: offset ``rows_off[r]`` = dy * pwidth, half-width ``rows_w[r]``)."""
-    total = -cwp[_u(pc)]
-    for r in range(rows_off.size):
-        b = pc + rows_off[r]
-        w = rows_w[r]
-        for c in range(_u(b - w), _u(b + w + 1)):
-            total += cwp[c]
-    return total
-
-
-@numba.njit(inline="always")
 def _spread(counts, pc, d, rows_off, rows_w):
-    """Add ``d`` to the padded cells in vision of canonical cell ``pc`` (own cell excluded)."""
+    """Add ``d`` to the padded cells in vision of canonical cell ``pc`` (own cell excluded; row
+    segment r: offset ``rows_off[r]`` = dy * pwidth, half-width ``rows_w[r]``)."""
     for r in range(rows_off.size):
         b = pc + rows_off[r]
         w = rows_w[r]
@@ -149,50 +144,49 @@ def _spread(counts, pc, d, rows_off, rows_w):
 
 @numba.njit(inline="always")
 def seen_from(counts, ghosts, pc):
-    """What canonical cell ``pc`` sees: its count plus those of its ghost copies (a spread from a
-    cell near one edge reaches a cell near the other through a ghost; ``ghosts`` names the zero
-    cell past the end of the grid where a cell has fewer than three)."""
+    """What canonical cell ``pc`` sees: its count plus those of its ghost copies (the spare cell's
+    count, where it has fewer than three, stays 0)."""
     g = ghosts[_u(pc)]
-    return counts[_u(pc)] + counts[_u(g[0])] + counts[_u(g[1])] + counts[_u(g[2])]
+    return (np.int64(counts[_u(pc)]) + np.int64(counts[_u(g[0])]) + np.int64(counts[_u(g[1])])
+            + np.int64(counts[_u(g[2])]))
 
 
 @numba.njit(inline="always")
 def _seen_change(pc, d, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w, cop_rows_off, cop_rows_w):
-    """A change ``d`` (cops and actives fields) at cell ``pc``, spread into the counts of both
-    visions."""
+    """An active citizen more (``d`` = W_ACTIVE) or fewer (-W_ACTIVE) at cell ``pc``, spread into
+    the counts of both visions."""
     _spread(cit_counts, pc, d, cit_rows_off, cit_rows_w)
     if not one_count:
         _spread(cop_counts, pc, d, cop_rows_off, cop_rows_w)
 
 
 @numba.njit(inline="always")
-def _write_cell(cwp, ghosts, pc, value):
-    """Give canonical cell ``pc`` the weight ``value``, ghost copies included (a cell with fewer
-    than three writes the spare cell past the end of the grid)."""
+def _write_cell(kind, ghosts, pc, value):
+    """Give canonical cell ``pc`` the kind ``value``, ghost copies included."""
     g = ghosts[_u(pc)]
-    cwp[_u(pc)] = value
-    cwp[_u(g[0])] = value
-    cwp[_u(g[1])] = value
-    cwp[_u(g[2])] = value
+    kind[_u(pc)] = value
+    kind[_u(g[0])] = value
+    kind[_u(g[1])] = value
+    kind[_u(g[2])] = value
 
 
 @numba.njit(inline="always")
-def pick_in_hood(cwp, want, n_want, pc, offs, rs):
-    """A cell chosen uniformly among the ``n_want`` cells of weight ``want`` in the
-    neighbourhood of ``pc`` (own cell excluded; ``offs`` are its offsets): rejection sampling
-    when they are common, else the k-th by a scan. May return a ghost index. Returns the cell
-    and the generator's new state ``rs``."""
+def pick_in_hood(kind, want, n_want, pc, offs, rs):
+    """A cell chosen uniformly among the ``n_want`` cells of kind ``want`` in the neighbourhood
+    of ``pc`` (own cell excluded; ``offs`` are its offsets): rejection sampling when they are
+    common, else the k-th by a scan. May return a ghost index. Returns the cell and the
+    generator's new state ``rs``."""
     n = offs.size
     if n_want * 8 >= n:
         while True:
             k, rs = below_rs(rs, n)
             c = pc + offs[_u(k)]
-            if cwp[_u(c)] == want:
+            if kind[_u(c)] == want:
                 return c, rs
     k, rs = below_rs(rs, n_want)
     for j in range(n):
         c = pc + offs[j]
-        if cwp[_u(c)] == want:
+        if kind[_u(c)] == want:
             if k == 0:
                 return c, rs
             k -= 1
@@ -200,7 +194,7 @@ def pick_in_hood(cwp, want, n_want, pc, offs, rs):
 
 
 @numba.njit(inline="always")
-def pick_empty(cwp, pc, offs, rs):
+def pick_empty(kind, pc, offs, rs):
     """An empty cell chosen uniformly in the neighbourhood of ``pc``, or -1 if none: up to
     MAX_TRIES uniform draws, then a scan (each empty cell equally likely either way). Returns the
     cell and the generator's new state."""
@@ -208,15 +202,15 @@ def pick_empty(cwp, pc, offs, rs):
     for _ in range(MAX_TRIES):
         k, rs = below_rs(rs, n)
         c = pc + offs[_u(k)]
-        if cwp[_u(c)] == W_EMPTY:
+        if kind[_u(c)] == K_EMPTY:
             return c, rs
     n_empty = 0
     for j in range(n):
-        if cwp[_u(pc + offs[j])] == W_EMPTY:
+        if kind[_u(pc + offs[j])] == K_EMPTY:
             n_empty += 1
     if n_empty == 0:
         return -1, rs
-    return pick_in_hood(cwp, W_EMPTY, n_empty, pc, offs, rs)
+    return pick_in_hood(kind, K_EMPTY, n_empty, pc, offs, rs)
 
 
 @numba.njit(inline="always")
@@ -224,7 +218,7 @@ def _decide(g, r, seen, threshold, arrest_constant, rounding, arrest_table):
     """Epstein's rule for a citizen of grievance ``g`` and risk aversion ``r`` seeing ``seen``
     (cops and actives fields): True to be active."""
     cops = seen & _MASK
-    actives = (seen >> np.int64(21)) & _MASK
+    actives = seen >> np.int64(16)
     ratio = cops / (actives + 1.0)  # A counts the citizen itself
     if rounding == ROUNDING_NONE:
         p = _arrest_probability(ratio, arrest_constant)
@@ -239,7 +233,7 @@ def _decide(g, r, seen, threshold, arrest_constant, rounding, arrest_table):
 
 @numba.njit(_nrt=False)
 def step_inplace(
-    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
+    pos, hardship, risk, state, jail, n_citizens, cell_agent, kind, canon, ghosts,
     cit_counts, cop_counts, one_count,
     cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
     legitimacy, threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
@@ -271,94 +265,93 @@ def step_inplace(
     jail_span = max_jail_term + 1 if jail_inclusive else max_jail_term
     keep = 1.0 - legitimacy
     for j in range(n):
-        i = order[j]
+        i = np.int64(order[j])
         iu = _u(i)
-        pc = pos[iu]
+        pc = np.int64(pos[iu])
         if pc < 0:  # arrested earlier in this step and taken off the grid
             continue
         if i < n_citizens:
             if jail[iu] > 0:  # serving a term on its cell (Mesa): no other change
                 jail[iu] -= 1
                 continue
-            old = cwp[_u(pc)]  # 0 (quiet, or jailed with the term served) or W_ACTIVE
-            to = -1
+            was_active = kind[_u(pc)] == K_ACTIVE  # else quiet, or jailed with the term served
+            to = np.int64(-1)
             if cit_move:
                 # Mesa lists the empty cells in vision before deciding; the decision changes only
                 # the own cell, which is not among them, so drawing the cell first is the same
-                to, rs = pick_empty(cwp, pc, cit_offs, rs)
+                to, rs = pick_empty(kind, pc, cit_offs, rs)
             if to >= 0:
                 to = np.int64(canon[_u(to)])
             if to >= 0 and move_first:
                 # what is seen from the new cell, less the citizen's own old cell (in vision of it)
-                seen = seen_from(cit_counts, ghosts, to) - old
+                seen = seen_from(cit_counts, ghosts, to) - (W_ACTIVE if was_active else 0)
             else:
                 seen = seen_from(cit_counts, ghosts, pc)
             active = _decide(hardship[iu] * keep, risk[iu], seen, threshold, arrest_constant, rounding,
                              arrest_table)
-            new = W_ACTIVE if active else np.int64(0)
             state[iu] = ACTIVE if active else QUIET
+            new_kind = K_ACTIVE if active else K_CITIZEN
             if to >= 0:
                 cell_agent[_u(to)] = i
-                _write_cell(cwp, ghosts, to, new)
+                _write_cell(kind, ghosts, to, new_kind)
                 cell_agent[_u(pc)] = -1
-                _write_cell(cwp, ghosts, pc, W_EMPTY)
+                _write_cell(kind, ghosts, pc, K_EMPTY)
                 pos[iu] = to
-                if old != 0:
-                    _seen_change(pc, -old, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
+                if was_active:
+                    _seen_change(pc, -W_ACTIVE, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
                                  cop_rows_off, cop_rows_w)
-                if new != 0:
-                    _seen_change(to, new, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
+                if active:
+                    _seen_change(to, W_ACTIVE, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
                                  cop_rows_off, cop_rows_w)
-            elif new != old:
-                _write_cell(cwp, ghosts, pc, new)
-                _seen_change(pc, new - old, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
-                             cop_rows_off, cop_rows_w)
+            elif active != was_active:
+                _write_cell(kind, ghosts, pc, new_kind)
+                _seen_change(pc, W_ACTIVE if active else -W_ACTIVE, cit_counts, cop_counts, one_count,
+                             cit_rows_off, cit_rows_w, cop_rows_off, cop_rows_w)
         else:
-            to = -1
+            to = np.int64(-1)
             if cop_move:
                 # move first, or (Mesa) list the empty cells before the arrest
-                to, rs = pick_empty(cwp, pc, cop_offs, rs)
+                to, rs = pick_empty(kind, pc, cop_offs, rs)
             if to >= 0:
                 to = np.int64(canon[_u(to)])
             if to >= 0 and move_first:
-                _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w)
+                _move_cop(i, pc, to, pos, cell_agent, kind, ghosts, cit_counts, cit_rows_off, cit_rows_w)
                 pc = to
-            actives = (seen_from(cop_counts, ghosts, pc) >> np.int64(21)) & _MASK
+            actives = seen_from(cop_counts, ghosts, pc) >> np.int64(16)
             if actives > 0:
-                ca, rs = pick_in_hood(cwp, W_ACTIVE, actives, pc, cop_offs, rs)
+                ca, rs = pick_in_hood(kind, K_ACTIVE, actives, pc, cop_offs, rs)
                 ca = np.int64(canon[_u(ca)])
                 a = _u(cell_agent[_u(ca)])
                 if max_jail_term < 0:
                     jail[a] = INFINITE_TERM
+                elif jail_span > 0:
+                    jail[a], rs = below_rs(rs, jail_span)
                 else:
-                    if jail_span > 0:
-                        jail[a], rs = below_rs(rs, jail_span)
-                    else:
-                        jail[a] = 0
+                    jail[a] = 0
                 state[a] = JAILED
                 if jailed_leave_grid:
                     cell_agent[_u(ca)] = -1
-                    _write_cell(cwp, ghosts, ca, W_EMPTY)
+                    _write_cell(kind, ghosts, ca, K_EMPTY)
                     pos[a] = -1
                 else:
-                    _write_cell(cwp, ghosts, ca, np.int64(0))
+                    _write_cell(kind, ghosts, ca, K_CITIZEN)
                 _seen_change(ca, -W_ACTIVE, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
                              cop_rows_off, cop_rows_w)
             if to >= 0 and not move_first:
-                _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w)
+                _move_cop(i, pc, to, pos, cell_agent, kind, ghosts, cit_counts, cit_rows_off, cit_rows_w)
     store_rs(s, rs)
     if jailed_leave_grid:
-        _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, ghosts, free, s)
+        _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, kind, ghosts, free, s)
     return n
 
 
 @numba.njit(inline="always")
-def _move_cop(i, pc, to, pos, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w):
+def _move_cop(i, pc, to, pos, cell_agent, kind, ghosts, cit_counts, cit_rows_off, cit_rows_w):
     """Cop ``i`` from canonical cell ``pc`` to ``to``: only the citizens' counts see cops."""
     cell_agent[_u(to)] = i
-    _write_cell(cwp, ghosts, to, W_COP)
+    _write_cell(kind, ghosts, to, K_COP)
     cell_agent[_u(pc)] = -1
-    _write_cell(cwp, ghosts, pc, W_EMPTY)
+    _write_cell(kind, ghosts, pc, K_EMPTY)
     pos[_u(i)] = to
     _spread(cit_counts, pc, -W_COP, cit_rows_off, cit_rows_w)
     _spread(cit_counts, to, W_COP, cit_rows_off, cit_rows_w)
@@ -381,8 +374,8 @@ def _count_empty(cell_agent, free):
     return n
 
 
-@numba.njit(_nrt=False)
-def _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, ghosts, free, s):
+@numba.njit(inline="always")
+def _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, kind, ghosts, free, s):
     """End of a step where the jailed leave the grid: a citizen whose term is 0 is released to a
     random empty cell of the grid (quiet: no count changes); the others serve one more step."""
     n_empty = _count_empty(cell_agent, free)
@@ -396,14 +389,14 @@ def _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, cwp, ghosts,
             continue  # no room: stays jailed until a cell frees
         c = _random_empty_cell(cell_agent, free, s)
         cell_agent[c] = i
-        _write_cell(cwp, ghosts, c, np.int64(0))
+        _write_cell(kind, ghosts, c, K_CITIZEN)
         pos[i] = c
         state[i] = QUIET
         n_empty -= 1
 
 
-@numba.njit(_nrt=False)
-def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, cit_counts, cit_rows_off, cit_rows_w,
+@numba.njit(inline="always")
+def set_cop_count_inplace(pos, n_citizens, target, cell_agent, kind, ghosts, cit_counts, cit_rows_off, cit_rows_w,
                           free, s):
     """Bring the number of cops on the grid to ``target``: retire random serving cops, or place
     reserve cops (ids with ``pos == -1``) on random empty cells. Returns the new count."""
@@ -417,7 +410,7 @@ def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, cit_
         if pos[i] >= 0:
             c = pos[i]
             cell_agent[c] = -1
-            _write_cell(cwp, ghosts, c, W_EMPTY)
+            _write_cell(kind, ghosts, c, K_EMPTY)
             _spread(cit_counts, c, -W_COP, cit_rows_off, cit_rows_w)
             pos[i] = -1
             on -= 1
@@ -429,7 +422,7 @@ def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, cit_
             if pos[i] < 0:
                 c = _random_empty_cell(cell_agent, free, s)
                 cell_agent[c] = i
-                _write_cell(cwp, ghosts, c, W_COP)
+                _write_cell(kind, ghosts, c, K_COP)
                 _spread(cit_counts, c, W_COP, cit_rows_off, cit_rows_w)
                 pos[i] = c
                 on += 1
@@ -438,7 +431,7 @@ def set_cop_count_inplace(pos, n_citizens, target, cell_agent, cwp, ghosts, cit_
 
 
 @numba.njit(inline="always")
-def count_states(state, pos, hardship, risk, n_citizens, legitimacy, threshold, out):
+def count_states(state, hardship, risk, n_citizens, legitimacy, threshold, out):
     """``out[:] = quiet, active, jailed, quiet_aggrieved``, where ``quiet_aggrieved`` counts the
     quiet citizens whose grievance exceeds the threshold (those kept quiet only by the risk of
     arrest). Returns the paper's tension, Ḡ·B̄/R̄ over the citizens not in jail: their mean
@@ -460,7 +453,7 @@ def count_states(state, pos, hardship, risk, n_citizens, legitimacy, threshold, 
         is_quiet = st == QUIET
         quiet += is_quiet
         active += st == ACTIVE
-        aggrieved += is_quiet and g > threshold
+        aggrieved += is_quiet & (g > threshold)
     jailed = n_citizens - quiet - active
     out[0] = quiet
     out[1] = active
@@ -473,23 +466,25 @@ def count_states(state, pos, hardship, risk, n_citizens, legitimacy, threshold, 
 
 
 @numba.njit(inline="always")
-def fill_counts(counts, cwp, free, rows_off, rows_w, fields):
-    """The counts of a run's start: the ``fields`` of each cell's weight spread into vision."""
+def fill_counts(counts, kind, free, rows_off, rows_w, with_cops):
+    """The counts of a run's start: each active citizen, and each cop when ``with_cops``, spread
+    into vision."""
     for k in range(counts.size):
         counts[k] = 0
     for c in free:
-        w = cwp[_u(c)] & fields
-        if w != 0:
-            _spread(counts, c, w, rows_off, rows_w)
+        what = kind[_u(c)]
+        if what == K_ACTIVE:
+            _spread(counts, c, W_ACTIVE, rows_off, rows_w)
+        elif what == K_COP and with_cops:
+            _spread(counts, c, W_COP, rows_off, rows_w)
 
 
 @numba.njit(inline="always")
 def _record(t, series, tension, state, pos, hardship, risk, n_citizens, legitimacy, threshold, out):
-    tension[t] = count_states(state, pos, hardship, risk, n_citizens, legitimacy, threshold, out)
+    tension[t] = count_states(state, hardship, risk, n_citizens, legitimacy, threshold, out)
     cops = 0
     for i in range(n_citizens, pos.size):
-        if pos[i] >= 0:
-            cops += 1
+        cops += pos[i] >= 0
     series[t, 0] = out[0]
     series[t, 1] = out[1]
     series[t, 2] = out[2]
@@ -500,7 +495,7 @@ def _record(t, series, tension, state, pos, hardship, risk, n_citizens, legitima
 @numba.njit(cache=True, _nrt=False)
 def run_steps_inplace(
     t0, t1, legit, cop_targets, series, tension,
-    pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
+    pos, hardship, risk, state, jail, n_citizens, cell_agent, kind, canon, ghosts,
     cit_counts, cop_counts, one_count,
     cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
     threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
@@ -511,22 +506,22 @@ def run_steps_inplace(
     cops`` and ``tension[t]`` the paper's tension; ``out`` is scratch space of 4 integers.
 
     ``t0 = 0`` starts a run: it fills the counts (``cit_counts``; ``cop_counts``, actives only,
-    unless ``one_count``) and ``arrest_table`` and records the initial state as step 0 before stepping
-    from 1. The one entry point from Python, so that a run loads one compiled function."""
+    unless ``one_count``) and ``arrest_table`` and records the initial state as step 0 before
+    stepping from 1. The one entry point from Python, so that a run loads one compiled function."""
     if t0 == 0:
-        fill_counts(cit_counts, cwp, free, cit_rows_off, cit_rows_w, _SEEN)
+        fill_counts(cit_counts, kind, free, cit_rows_off, cit_rows_w, True)
         if not one_count:
-            fill_counts(cop_counts, cwp, free, cop_rows_off, cop_rows_w, COP_SEES)
+            fill_counts(cop_counts, kind, free, cop_rows_off, cop_rows_w, False)
         for k in range(arrest_table.size):
             arrest_table[k] = _arrest_probability(np.float64(k), arrest_constant)
         _record(0, series, tension, state, pos, hardship, risk, n_citizens, legit[0], threshold, out)
         t0 = 1
     for t in range(t0, t1 + 1):
         if cop_targets[t] >= 0:
-            set_cop_count_inplace(pos, n_citizens, cop_targets[t], cell_agent, cwp, ghosts, cit_counts,
+            set_cop_count_inplace(pos, n_citizens, cop_targets[t], cell_agent, kind, ghosts, cit_counts,
                                   cit_rows_off, cit_rows_w, free, s)
         step_inplace(
-            pos, hardship, risk, state, jail, n_citizens, cell_agent, cwp, canon, ghosts,
+            pos, hardship, risk, state, jail, n_citizens, cell_agent, kind, canon, ghosts,
             cit_counts, cop_counts, one_count,
             cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
             legit[t], threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
