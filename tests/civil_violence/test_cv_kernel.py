@@ -185,3 +185,38 @@ def test_circular_vision_counts_the_cells_within_the_radius(vision, cells):
 def test_a_von_neumann_vision_is_whole_cells():
     with pytest.raises(ValueError, match="whole number"):
         neighbourhood("von_neumann", 1.7)
+
+
+@pytest.mark.parametrize("rounding", [0, 1], ids=["round", "floor"])
+def test_deciding_by_quiet_from_is_evaluating_the_rule(rounding):
+    """The kernel decides by comparing the rounded ratio C/A with the least ratio at which the
+    citizen is quiet (integer arithmetic); that must be the shared rule evaluated at every ratio,
+    ties of ``round`` (C/A = k + 1/2) included."""
+    import numba
+
+    rng = np.random.default_rng(7)
+    n = 400
+    hardship, risk = rng.random(n), rng.random(n)
+    hardship[:40] = 1.0  # the most aggrieved, so that some are quiet only from a ratio of 2 or more
+    risk[:20] = rng.random(20) * 0.05
+    table = np.array([estimated_arrest_probability(float(k), 2.3) for k in range(113)])
+    quiet_from = np.zeros(n, np.int16)
+
+    @numba.njit
+    def mismatches(quiet_from, hardship, risk, table, legitimacy, threshold, rounding):
+        n = quiet_from.size
+        kernel._set_quiet_from(quiet_from, hardship, risk, n, legitimacy, threshold, table)
+        bad = 0
+        for i in range(n):
+            g = hardship[i] * (1.0 - legitimacy)
+            for cops in range(40):
+                for actives in range(40):
+                    seen = cops * kernel.W_COP + actives * kernel.W_ACTIVE
+                    fast = kernel._below_quiet_from(seen, np.int64(quiet_from[i]), rounding)
+                    slow = kernel._decide(g, risk[i], seen, threshold, 2.3, rounding, table)
+                    bad += fast != slow
+        return bad
+
+    for legitimacy, threshold in ((0.82, 0.1), (0.3, 0.05), (0.0, 0.0)):
+        assert mismatches(quiet_from, hardship, risk, table, legitimacy, threshold, rounding) == 0
+        assert len(set(quiet_from.tolist())) >= 3  # not all 0 or 1: the comparison has something to check

@@ -152,6 +152,8 @@ def simulate_state(
     st.cit_counts = cit_counts = np.zeros(st.kind.size, np.int32)
     st.cop_counts = cop_counts = cit_counts if one_count else np.zeros(st.kind.size, np.int32)
     arrest_table = np.zeros(cit.size + 1)  # cops in vision / A, rounded: at most the cells in vision
+    quiet_from = np.zeros(st.n_agents, np.int16)  # at most cit.size + 1 <= 31,417
+    quiet_from_at = np.full(1, np.nan)
     steps = cfg.steps
     wanted = set(cfg.snapshot_steps) or {0, steps // 4, steps // 2, (3 * steps) // 4, steps}
     series = np.zeros((steps + 1, 5), np.int64)
@@ -175,7 +177,8 @@ def simulate_state(
             st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.kind, st.canon,
             st.ghosts, cit_counts, cop_counts, one_count,
             cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
-            cfg.threshold, cfg.arrest_constant, arrest_table, jail_term_limit(cfg), rounding, var.move_first,
+            cfg.threshold, cfg.arrest_constant, arrest_table, quiet_from, quiet_from_at, jail_term_limit(cfg),
+            rounding, var.move_first,
             var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, cfg.cops_move, st.free, order,
             st.rng_state, out,
         )

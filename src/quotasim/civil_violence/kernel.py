@@ -227,8 +227,41 @@ def _decide(g, r, seen, threshold, arrest_constant, rounding, arrest_table):
             ratio = np.rint(ratio)  # Python's round(): nearest, ties to even
         else:
             ratio = np.floor(ratio)
-        p = arrest_table[_u(ratio)]
+        p = arrest_table[np.int64(ratio)]
     return _acts(g, r, p, threshold)
+
+
+@numba.njit(inline="always")
+def _below_quiet_from(seen, k, rounding):
+    """Whether the rounded ratio C/A (A = 1 + actives seen) is below ``k``, in integer
+    arithmetic: rint(C/A) < k iff 2C < (2k - 1)A, or 2C = (2k - 1)A (a tie) and k - 1 is even
+    (ties go to even); floor(C/A) < k iff C < kA. Exact, where the floating-point quotient is too:
+    C/A is never within rounding error of a half-integer it is not equal to (they differ by at
+    least 1/2A)."""
+    c = seen & _MASK
+    a = (seen >> np.int64(16)) + 1
+    if rounding == 0:
+        lhs = 2 * c
+        rhs = (2 * k - 1) * a
+        return (lhs < rhs) | ((lhs == rhs) & ((k & 1) == 1))
+    return c < k * a
+
+
+@numba.njit(inline="always")
+def _set_quiet_from(quiet_from, hardship, risk, n_citizens, legitimacy, threshold, arrest_table):
+    """``quiet_from[i]``: the least whole ratio C/A at which citizen ``i`` is quiet (Epstein's rule,
+    the shared kernel, at each ratio of ``arrest_table`` in turn), or the table's size. With the
+    arrest probability non-decreasing in the ratio the rule is monotone, so the citizen is active
+    exactly when the rounded ratio it sees is below ``quiet_from[i]``: a decision without
+    floating point, and without reading the citizen's grievance and risk aversion."""
+    keep = 1.0 - legitimacy
+    for i in range(n_citizens):
+        g = hardship[i] * keep
+        r = risk[i]
+        k = 0
+        while k < arrest_table.size and _acts(g, r, arrest_table[k], threshold):
+            k += 1
+        quiet_from[i] = k
 
 
 @numba.njit(_nrt=False)
@@ -236,8 +269,8 @@ def step_inplace(
     pos, hardship, risk, state, jail, n_citizens, cell_agent, kind, canon, ghosts,
     cit_counts, cop_counts, one_count,
     cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
-    legitimacy, threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
-    jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s,
+    legitimacy, threshold, arrest_constant, arrest_table, quiet_from, by_quiet_from, max_jail_term, rounding,
+    move_first, jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s,
 ):
     """One step of random sequential activation, in place. Returns the number of agents activated.
 
@@ -246,7 +279,9 @@ def step_inplace(
     ``0..n_citizens-1`` are citizens, the rest cops. ``*_rows_off``, ``*_rows_w``, ``*_offs``:
     the neighbourhoods as padded offsets; ``*_counts``: what is seen from each cell (up to date on
     entry, kept so); ``one_count``: the two visions are the same and share one array.
-    ``arrest_table[j]``: the arrest probability at a ratio of ``j``. ``max_jail_term`` < 0: terms
+    ``arrest_table[j]``: the arrest probability at a ratio of ``j``; ``by_quiet_from``: decide by
+    ``quiet_from`` (see :func:`_set_quiet_from`; set for this step's legitimacy) instead of
+    evaluating the rule. ``max_jail_term`` < 0: terms
     never end. ``cit_move``, ``cop_move``: whether citizens and cops move (rule M). ``free``: the
     canonical cells (for releases from jail); ``order``: scratch space of the length of ``pos``.
     """
@@ -287,8 +322,11 @@ def step_inplace(
                 seen = seen_from(cit_counts, ghosts, to) - (W_ACTIVE if was_active else 0)
             else:
                 seen = seen_from(cit_counts, ghosts, pc)
-            active = _decide(hardship[iu] * keep, risk[iu], seen, threshold, arrest_constant, rounding,
-                             arrest_table)
+            if by_quiet_from:
+                active = _below_quiet_from(seen, np.int64(quiet_from[iu]), rounding)
+            else:
+                active = _decide(hardship[iu] * keep, risk[iu], seen, threshold, arrest_constant, rounding,
+                                 arrest_table)
             state[iu] = ACTIVE if active else QUIET
             new_kind = K_ACTIVE if active else K_CITIZEN
             if to >= 0:
@@ -498,7 +536,7 @@ def run_steps_inplace(
     pos, hardship, risk, state, jail, n_citizens, cell_agent, kind, canon, ghosts,
     cit_counts, cop_counts, one_count,
     cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
-    threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
+    threshold, arrest_constant, arrest_table, quiet_from, quiet_from_at, max_jail_term, rounding, move_first,
     jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s, out,
 ):
     """Steps ``t0..t1`` (inclusive) in place: the cop count follows ``cop_targets[t]`` where it is
@@ -507,7 +545,9 @@ def run_steps_inplace(
 
     ``t0 = 0`` starts a run: it fills the counts (``cit_counts``; ``cop_counts``, actives only,
     unless ``one_count``) and ``arrest_table`` and records the initial state as step 0 before
-    stepping from 1. The one entry point from Python, so that a run loads one compiled function."""
+    stepping from 1. ``quiet_from`` is set again whenever legitimacy is not ``quiet_from_at[0]``,
+    the legitimacy it was set for (NaN at the start). The one entry point from Python, so that a
+    run loads one compiled function."""
     if t0 == 0:
         fill_counts(cit_counts, kind, free, cit_rows_off, cit_rows_w, True)
         if not one_count:
@@ -516,7 +556,15 @@ def run_steps_inplace(
             arrest_table[k] = _arrest_probability(np.float64(k), arrest_constant)
         _record(0, series, tension, state, pos, hardship, risk, n_citizens, legit[0], threshold, out)
         t0 = 1
+    # a rounded ratio and an arrest probability that never decreases with it (as 1 - exp(-k x)
+    # does): then the rule is monotone in the ratio, and quiet_from decides exactly
+    by_quiet_from = rounding != ROUNDING_NONE
+    for k in range(1, arrest_table.size):
+        by_quiet_from &= arrest_table[k - 1] <= arrest_table[k]
     for t in range(t0, t1 + 1):
+        if by_quiet_from and legit[t] != quiet_from_at[0]:
+            _set_quiet_from(quiet_from, hardship, risk, n_citizens, legit[t], threshold, arrest_table)
+            quiet_from_at[0] = legit[t]
         if cop_targets[t] >= 0:
             set_cop_count_inplace(pos, n_citizens, cop_targets[t], cell_agent, kind, ghosts, cit_counts,
                                   cit_rows_off, cit_rows_w, free, s)
@@ -524,7 +572,7 @@ def run_steps_inplace(
             pos, hardship, risk, state, jail, n_citizens, cell_agent, kind, canon, ghosts,
             cit_counts, cop_counts, one_count,
             cit_rows_off, cit_rows_w, cit_offs, cop_rows_off, cop_rows_w, cop_offs,
-            legit[t], threshold, arrest_constant, arrest_table, max_jail_term, rounding, move_first,
-            jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s,
+            legit[t], threshold, arrest_constant, arrest_table, quiet_from, by_quiet_from, max_jail_term, rounding,
+            move_first, jailed_leave_grid, jail_inclusive, cit_move, cop_move, free, order, s,
         )
         _record(t, series, tension, state, pos, hardship, risk, n_citizens, legit[t], threshold, out)
