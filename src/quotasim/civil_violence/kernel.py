@@ -36,7 +36,11 @@ is equally likely.
 
 The compiled functions run without Numba's reference counting (``_nrt=False``: they allocate
 nothing), which would otherwise add atomic operations to every agent's turn. Indices known to be
-non-negative are made unsigned (:func:`_u`).
+non-negative are made unsigned (:func:`_u`). The loops over a neighbourhood (:func:`_spread`,
+:func:`pick_empty`, :func:`pick_in_hood`) are inlined by Numba (``inline="always"``), as LLVM
+would leave them calls; the small helpers are compiled once each and inlined by LLVM, and the
+step has one copy of each loop: inlining at Numba's level repeats its type inference for every
+copy, which made the first compile twice as long.
 
 Randomness: xoshiro256** (Blackman & Vigna 2018) on a 4-word state drawn from the run's
 ``numpy.random.Generator``; uniform floats use the top 53 bits. Within a step the state is held in
@@ -73,12 +77,12 @@ ROUNDING_NONE = 2
 """``rounding`` code of a ratio C/A used as it is (0: ``round``, 1: ``floor``)."""
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def _rotl(x, k):
     return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def advance(rs):
     """xoshiro256** on a state held as a tuple of four uint64 (which the compiler keeps in
     registers through a step, where an array would be stored and reloaded around every write to
@@ -95,7 +99,7 @@ def advance(rs):
     return result, (s0, s1, s2, s3)
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def below_rs(rs, n):
     """An integer uniform on 0..n-1, by scaling a float uniform on [0, 1) with the top 53 bits
     (bias below n / 2**53), and the new state. (x·2⁻⁵³)·n and x·(n·2⁻⁵³) are the same product
@@ -104,17 +108,17 @@ def below_rs(rs, n):
     return np.int64(np.float64(np.int64(x >> np.uint64(11))) * (n * (1.0 / 9007199254740992.0))), rs
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def load_rs(s):
     return (s[0], s[1], s[2], s[3])
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def store_rs(s, rs):
     s[0], s[1], s[2], s[3] = rs
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def below(s, n):
     """:func:`below_rs` on a state held in an array (uint64[4]), advanced in place."""
     k, rs = below_rs(load_rs(s), n)
@@ -122,7 +126,7 @@ def below(s, n):
     return k
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def _u(i):
     """An index known to be >= 0 as unsigned, so that Numba leaves out its test for a negative
     (wrap-around) index, which slows every array access in the step and stops the short row loops
@@ -142,7 +146,7 @@ def _spread(counts, pc, d, rows_off, rows_w):
     counts[_u(pc)] -= d
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def seen_from(counts, ghosts, pc):
     """What canonical cell ``pc`` sees: its count plus those of its ghost copies (the spare cell's
     count, where it has fewer than three, stays 0)."""
@@ -151,16 +155,7 @@ def seen_from(counts, ghosts, pc):
             + np.int64(counts[_u(g[2])]))
 
 
-@numba.njit(inline="always")
-def _seen_change(pc, d, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w, cop_rows_off, cop_rows_w):
-    """An active citizen more (``d`` = W_ACTIVE) or fewer (-W_ACTIVE) at cell ``pc``, spread into
-    the counts of both visions."""
-    _spread(cit_counts, pc, d, cit_rows_off, cit_rows_w)
-    if not one_count:
-        _spread(cop_counts, pc, d, cop_rows_off, cop_rows_w)
-
-
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def _write_cell(kind, ghosts, pc, value):
     """Give canonical cell ``pc`` the kind ``value``, ghost copies included."""
     g = ghosts[_u(pc)]
@@ -213,7 +208,7 @@ def pick_empty(kind, pc, offs, rs):
     return pick_in_hood(kind, K_EMPTY, n_empty, pc, offs, rs)
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def _decide(g, r, seen, threshold, arrest_constant, rounding, arrest_table):
     """Epstein's rule for a citizen of grievance ``g`` and risk aversion ``r`` seeing ``seen``
     (cops and actives fields): True to be active."""
@@ -231,7 +226,7 @@ def _decide(g, r, seen, threshold, arrest_constant, rounding, arrest_table):
     return _acts(g, r, p, threshold)
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def _below_quiet_from(seen, k, rounding):
     """Whether the rounded ratio C/A (A = 1 + actives seen) is below ``k``, in integer
     arithmetic: rint(C/A) < k iff 2C < (2k - 1)A, or 2C = (2k - 1)A (a tie) and k - 1 is even
@@ -247,7 +242,7 @@ def _below_quiet_from(seen, k, rounding):
     return c < k * a
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def _set_quiet_from(quiet_from, hardship, risk, n_citizens, legitimacy, threshold, arrest_table):
     """``quiet_from[i]``: the least whole ratio C/A at which citizen ``i`` is quiet (Epstein's rule,
     the shared kernel, at each ratio of ``arrest_table`` in turn), or the table's size. With the
@@ -305,18 +300,26 @@ def step_inplace(
         pc = np.int64(pos[iu])
         if pc < 0:  # arrested earlier in this step and taken off the grid
             continue
-        if i < n_citizens:
-            if jail[iu] > 0:  # serving a term on its cell (Mesa): no other change
-                jail[iu] -= 1
-                continue
+        is_citizen = i < n_citizens
+        if is_citizen and jail[iu] > 0:  # serving a term on its cell (Mesa): no other change
+            jail[iu] -= 1
+            continue
+        to = np.int64(-1)
+        if cit_move if is_citizen else cop_move:
+            # moving first, or (Mesa) listing the empty cells in vision before deciding or
+            # arresting: a decision changes only the own cell, and an arrest on the grid frees
+            # none, so drawing the cell first is the same
+            to, rs = pick_empty(kind, pc, cit_offs if is_citizen else cop_offs, rs)
+        if to >= 0:
+            to = np.int64(canon[_u(to)])
+        # what this turn changes in what others see, spread at the end of the turn (nothing in
+        # the turn reads it): a cell left, a cell reached, a cell changed in place (0: none)
+        left_d = np.int64(0)
+        reached_d = np.int64(0)
+        changed_d = np.int64(0)
+        changed = pc
+        if is_citizen:
             was_active = kind[_u(pc)] == K_ACTIVE  # else quiet, or jailed with the term served
-            to = np.int64(-1)
-            if cit_move:
-                # Mesa lists the empty cells in vision before deciding; the decision changes only
-                # the own cell, which is not among them, so drawing the cell first is the same
-                to, rs = pick_empty(kind, pc, cit_offs, rs)
-            if to >= 0:
-                to = np.int64(canon[_u(to)])
             if to >= 0 and move_first:
                 # what is seen from the new cell, less the citizen's own old cell (in vision of it)
                 seen = seen_from(cit_counts, ghosts, to) - (W_ACTIVE if was_active else 0)
@@ -330,34 +333,23 @@ def step_inplace(
             state[iu] = ACTIVE if active else QUIET
             new_kind = K_ACTIVE if active else K_CITIZEN
             if to >= 0:
-                cell_agent[_u(to)] = i
-                _write_cell(kind, ghosts, to, new_kind)
-                cell_agent[_u(pc)] = -1
-                _write_cell(kind, ghosts, pc, K_EMPTY)
-                pos[iu] = to
-                if was_active:
-                    _seen_change(pc, -W_ACTIVE, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
-                                 cop_rows_off, cop_rows_w)
-                if active:
-                    _seen_change(to, W_ACTIVE, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
-                                 cop_rows_off, cop_rows_w)
+                _place(i, pc, to, new_kind, pos, cell_agent, kind, ghosts)
+                left_d = -W_ACTIVE if was_active else np.int64(0)
+                reached_d = W_ACTIVE if active else np.int64(0)
             elif active != was_active:
                 _write_cell(kind, ghosts, pc, new_kind)
-                _seen_change(pc, W_ACTIVE if active else -W_ACTIVE, cit_counts, cop_counts, one_count,
-                             cit_rows_off, cit_rows_w, cop_rows_off, cop_rows_w)
+                changed_d = W_ACTIVE if active else -W_ACTIVE
         else:
-            to = np.int64(-1)
-            if cop_move:
-                # move first, or (Mesa) list the empty cells before the arrest
-                to, rs = pick_empty(kind, pc, cop_offs, rs)
+            here = pc
             if to >= 0:
-                to = np.int64(canon[_u(to)])
-            if to >= 0 and move_first:
-                _move_cop(i, pc, to, pos, cell_agent, kind, ghosts, cit_counts, cit_rows_off, cit_rows_w)
-                pc = to
-            actives = seen_from(cop_counts, ghosts, pc) >> np.int64(16)
+                left_d = -W_COP
+                reached_d = W_COP
+                if move_first:
+                    _place(i, pc, to, K_COP, pos, cell_agent, kind, ghosts)
+                    here = to
+            actives = seen_from(cop_counts, ghosts, here) >> np.int64(16)
             if actives > 0:
-                ca, rs = pick_in_hood(kind, K_ACTIVE, actives, pc, cop_offs, rs)
+                ca, rs = pick_in_hood(kind, K_ACTIVE, actives, here, cop_offs, rs)
                 ca = np.int64(canon[_u(ca)])
                 a = _u(cell_agent[_u(ca)])
                 if max_jail_term < 0:
@@ -373,10 +365,19 @@ def step_inplace(
                     pos[a] = -1
                 else:
                     _write_cell(kind, ghosts, ca, K_CITIZEN)
-                _seen_change(ca, -W_ACTIVE, cit_counts, cop_counts, one_count, cit_rows_off, cit_rows_w,
-                             cop_rows_off, cop_rows_w)
+                changed = ca
+                changed_d = -W_ACTIVE
             if to >= 0 and not move_first:
-                _move_cop(i, pc, to, pos, cell_agent, kind, ghosts, cit_counts, cit_rows_off, cit_rows_w)
+                _place(i, pc, to, K_COP, pos, cell_agent, kind, ghosts)
+        for q in range(3):
+            # one copy of the spreads in the compiled step, not one per kind of change
+            d = left_d if q == 0 else (reached_d if q == 1 else changed_d)
+            if d == 0:
+                continue
+            c = pc if q == 0 else (to if q == 1 else changed)
+            _spread(cit_counts, c, d, cit_rows_off, cit_rows_w)
+            if not one_count and d != W_COP and d != -W_COP:
+                _spread(cop_counts, c, d, cop_rows_off, cop_rows_w)
     store_rs(s, rs)
     if jailed_leave_grid:
         _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, kind, ghosts, free, s)
@@ -384,18 +385,16 @@ def step_inplace(
 
 
 @numba.njit(inline="always")
-def _move_cop(i, pc, to, pos, cell_agent, kind, ghosts, cit_counts, cit_rows_off, cit_rows_w):
-    """Cop ``i`` from canonical cell ``pc`` to ``to``: only the citizens' counts see cops."""
+def _place(i, pc, to, new_kind, pos, cell_agent, kind, ghosts):
+    """Agent ``i`` from canonical cell ``pc`` to ``to``, where it is of kind ``new_kind``."""
     cell_agent[_u(to)] = i
-    _write_cell(kind, ghosts, to, K_COP)
+    _write_cell(kind, ghosts, to, new_kind)
     cell_agent[_u(pc)] = -1
     _write_cell(kind, ghosts, pc, K_EMPTY)
     pos[_u(i)] = to
-    _spread(cit_counts, pc, -W_COP, cit_rows_off, cit_rows_w)
-    _spread(cit_counts, to, W_COP, cit_rows_off, cit_rows_w)
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def _random_empty_cell(cell_agent, free, s):
     while True:
         c = free[below(s, free.size)]
@@ -403,7 +402,7 @@ def _random_empty_cell(cell_agent, free, s):
             return c
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def _count_empty(cell_agent, free):
     n = 0
     for c in free:
@@ -412,7 +411,7 @@ def _count_empty(cell_agent, free):
     return n
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, kind, ghosts, free, s):
     """End of a step where the jailed leave the grid: a citizen whose term is 0 is released to a
     random empty cell of the grid (quiet: no count changes); the others serve one more step."""
@@ -433,7 +432,7 @@ def _serve_terms_off_grid(pos, state, jail, n_citizens, cell_agent, kind, ghosts
         n_empty -= 1
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def set_cop_count_inplace(pos, n_citizens, target, cell_agent, kind, ghosts, cit_counts, cit_rows_off, cit_rows_w,
                           free, s):
     """Bring the number of cops on the grid to ``target``: retire random serving cops, or place
@@ -468,7 +467,7 @@ def set_cop_count_inplace(pos, n_citizens, target, cell_agent, kind, ghosts, cit
     return on
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def count_states(state, hardship, risk, n_citizens, legitimacy, threshold, out):
     """``out[:] = quiet, active, jailed, quiet_aggrieved``, where ``quiet_aggrieved`` counts the
     quiet citizens whose grievance exceeds the threshold (those kept quiet only by the risk of
@@ -503,21 +502,21 @@ def count_states(state, hardship, risk, n_citizens, legitimacy, threshold, out):
     return (sum_g / free) * (quiet / free) / (sum_r / free)
 
 
-@numba.njit(inline="always")
-def fill_counts(counts, kind, free, rows_off, rows_w, with_cops):
-    """The counts of a run's start: each active citizen, and each cop when ``with_cops``, spread
-    into vision."""
+@numba.njit(_nrt=False)
+def fill_counts(counts, kind, free, rows_off, rows_w, cop_weight):
+    """The counts of a run's start: each active citizen spread into vision, and each cop with
+    ``cop_weight`` (W_COP, or 0 for the cops' counts)."""
     for k in range(counts.size):
         counts[k] = 0
     for c in free:
         what = kind[_u(c)]
         if what == K_ACTIVE:
             _spread(counts, c, W_ACTIVE, rows_off, rows_w)
-        elif what == K_COP and with_cops:
-            _spread(counts, c, W_COP, rows_off, rows_w)
+        elif what == K_COP and cop_weight != 0:
+            _spread(counts, c, cop_weight, rows_off, rows_w)
 
 
-@numba.njit(inline="always")
+@numba.njit(_nrt=False)
 def _record(t, series, tension, state, pos, hardship, risk, n_citizens, legitimacy, threshold, out):
     tension[t] = count_states(state, hardship, risk, n_citizens, legitimacy, threshold, out)
     cops = 0
@@ -549,12 +548,12 @@ def run_steps_inplace(
     the legitimacy it was set for (NaN at the start). The one entry point from Python, so that a
     run loads one compiled function."""
     if t0 == 0:
-        fill_counts(cit_counts, kind, free, cit_rows_off, cit_rows_w, True)
+        fill_counts(cit_counts, kind, free, cit_rows_off, cit_rows_w, W_COP)
         if not one_count:
-            fill_counts(cop_counts, kind, free, cop_rows_off, cop_rows_w, False)
+            fill_counts(cop_counts, kind, free, cop_rows_off, cop_rows_w, np.int64(0))
         for k in range(arrest_table.size):
             arrest_table[k] = _arrest_probability(np.float64(k), arrest_constant)
-        _record(0, series, tension, state, pos, hardship, risk, n_citizens, legit[0], threshold, out)
+        _record(t0, series, tension, state, pos, hardship, risk, n_citizens, legit[0], threshold, out)
         t0 = 1
     # a rounded ratio and an arrest probability that never decreases with it (as 1 - exp(-k x)
     # does): then the rule is monotone in the ratio, and quiet_from decides exactly
