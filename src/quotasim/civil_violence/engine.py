@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from quotasim.civil_violence import kernel
+from quotasim.civil_violence.compile_notice import said_if_compiled
 from quotasim.civil_violence.analysis import outbursts, waiting_times
 from quotasim.civil_violence.grid import GridState, initial_state, neighbourhood
 from quotasim.civil_violence.variants import RATIO_ROUNDING, VARIANTS, Variant
@@ -170,18 +171,22 @@ def simulate_state(
         targets[changed] = cop_targets[changed]
     every = max(1, steps // 50)
     stops = sorted({t for t in wanted if t > 0} | set(range(every, steps + 1, every)) | {steps})
+    args = (
+        legit, targets, series, tension,
+        st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.kind, st.canon,
+        st.ghosts, cit_counts, cop_counts, one_count,
+        cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
+        cfg.threshold, cfg.arrest_constant, arrest_table, quiet_from, quiet_from_at, jail_term_limit(cfg),
+        rounding, var.move_first, var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement,
+        cfg.cops_move, st.free, order, st.rng_state, out,
+    )
     t0 = 0  # the first call also records step 0 (the initial state)
     for t1 in stops:
-        kernel.run_steps_inplace(
-            t0, t1, legit, targets, series, tension,
-            st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.kind, st.canon,
-            st.ghosts, cit_counts, cop_counts, one_count,
-            cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
-            cfg.threshold, cfg.arrest_constant, arrest_table, quiet_from, quiet_from_at, jail_term_limit(cfg),
-            rounding, var.move_first,
-            var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, cfg.cops_move, st.free, order,
-            st.rng_state, out,
-        )
+        if t0 == 0:  # where the kernel is compiled, or loaded from Numba's cache
+            with said_if_compiled(kernel.run_steps_inplace):
+                kernel.run_steps_inplace(t0, t1, *args)
+        else:
+            kernel.run_steps_inplace(t0, t1, *args)
         if t1 in wanted:
             snapshots[t1] = st.codes()
         if progress is not None:
