@@ -26,9 +26,11 @@ One spare cell follows the padded grid (index ``pheight * pwidth``).
 
 The decision is Epstein's rule from :mod:`quotasim.dynamics.complaint`, the same Python functions
 the campaign model uses, compiled here with ``numba.njit``. With a rounded ratio C/A (the ``round``
-and ``floor`` variants) the arrest probability takes whole-number arguments only, so it is
-evaluated once per run for each possible ratio (the same function on the same arguments, hence
-the same bits) and looked up.
+and ``floor`` variants) the arrest probability takes whole-number arguments only: it is evaluated
+once per run for each possible ratio (the same function on the same arguments, hence the same
+bits), the rule once per legitimacy for each citizen at each ratio, which gives the least ratio
+at which the citizen is quiet, and a decision compares the rounded ratio the citizen sees with
+that, in integers (:func:`_set_quiet_from`, :func:`_below_quiet_from`).
 
 A random empty cell in vision is found by drawing cells of the neighbourhood uniformly until an
 empty one turns up (at most :data:`MAX_TRIES` draws), then by a scan: either way each empty cell
