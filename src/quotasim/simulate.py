@@ -1,32 +1,35 @@
 """The one public entry point: ``simulate(scenario, *, seed) -> Result``.
 
 The CLI, sweeps and the dashboard all call this. It dispatches on ``scenario.model`` through an
-explicit registry of engines; each engine checks the memory its run needs before allocating.
-An engine is imported on its first run, so that a campaign run never loads the civil-violence
-model's compiler (Numba) and the reverse.
+explicit registry of engines; each engine checks the memory its run needs before allocating. An
+engine is imported on its model's first run, so that a run of one model does not load the other
+(a campaign run never loads Numba).
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from quotasim.provenance import provenance
-from quotasim.result import Result
-from quotasim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from quotasim.result import Result
+    from quotasim.scenario import Scenario
 
 ProgressFn = Callable[[int, int], None]
 """Called as ``progress(done, total)`` in simulated days (or steps) as a run advances."""
 
-ENGINES: dict[str, str] = {
-    "campaign": "quotasim.campaign.engine:run_campaign",
-    "civil_violence": "quotasim.civil_violence.engine:run_civil_violence",
+ENGINES: dict[str, tuple[str, str]] = {
+    "campaign": ("quotasim.campaign.engine", "run_campaign"),
+    "civil_violence": ("quotasim.civil_violence.engine", "run_civil_violence"),
 }
-"""Model name -> ``module:function`` of its engine."""
+"""Model name -> (module, function) of its engine."""
 
 
 def engine(model: str) -> Callable[..., Result]:
-    module, function = ENGINES[model].split(":")
+    """The engine function of ``model``."""
+    module, function = ENGINES[model]
     return getattr(importlib.import_module(module), function)
 
 
