@@ -91,7 +91,7 @@ def _table(table, model: str) -> Table:
     for i, n in enumerate(names):
         t.add_column(n, justify="right")
         if i:
-            t.add_column(f"{n} − {names[0]}", justify="right")
+            t.add_column("difference" if len(names) == 2 else f"{n} − first", justify="right")
     outputs = list(dict.fromkeys(table["output"])) if len(table) else []
     top = headline(model, outputs)
     for output in top + [o for o in outputs if o not in top]:
