@@ -255,7 +255,7 @@ def _limits_figure(box: Box, params: list[dict], labels: dict[str, str]):
 
 
 def discover_report(*, where: str, n: int, k: int, prim: list[Box], cart: list[Box], scores: pd.Series,
-                    params: list[dict], labels: dict[str, str], meta: dict[str, Any]) -> str:
+                    params: list[dict], labels: dict[str, str], meta: dict[str, Any], tomls: bool = False) -> str:
     import plotly.graph_objects as go
 
     fig_html = Figures()
@@ -271,7 +271,7 @@ def discover_report(*, where: str, n: int, k: int, prim: list[Box], cart: list[B
     for b in prim:
         lims = "; ".join(f"{html.escape(labels.get(c, c))} in [{fmt_number(b.limits[c][0])}, {fmt_number(b.limits[c][1])}]" for c in b.restricted)
         answer.append(f"<li><b>Box {b.number}</b> (coverage {b.coverage:.0%}, density {b.density:.0%}, {b.n:,} runs): {lims or 'no restriction'}"
-                      f" — <code>box-{b.number}.toml</code></li>")
+                      + (f" — <code>box-{b.number}.toml</code>" if tomls else "") + "</li>")
     sections = [f"<div class='answer'><b>Which parameter values lead to <code>{html.escape(where)}</code></b> (PRIM):"
                 f"<ul>{''.join(answer) or '<li>no box meets the density threshold</li>'}</ul></div>"]
     entries = [(f"box-{b.number}", f"PRIM box {b.number}") for b in prim] + [("cart", "CART"), ("scores", "Feature scores")]
@@ -295,7 +295,8 @@ def discover_report(*, where: str, n: int, k: int, prim: list[Box], cart: list[B
             f"<h2 id='box-{b.number}'>PRIM box {b.number}: coverage {b.coverage:.0%}, density {b.density:.0%}</h2>"
             f"<h3>Peeling trajectory</h3>{fig_html(fig)}<h3>Limits</h3>"
             + (fig_html(_limits_figure(b, params, labels)) + table_html(rows) if b.restricted else "<p>no parameter restricted</p>")
-            + f"<p class='muted'>Parameters not listed are unrestricted. To zoom in: <code>quotasim sweep box-{b.number}.toml --out …</code></p>"
+            + "<p class='muted'>Parameters not listed are unrestricted."
+            + (f" To zoom in: <code>quotasim sweep box-{b.number}.toml --out …</code>" if tomls else "") + "</p>"
         )
     cart_rows = [{"leaf": b.number, "coverage": round(b.coverage, 3), "density": round(b.density, 3), "runs": b.n,
                   "rule": " and ".join(f"{labels.get(c, c)} in [{fmt_number(b.limits[c][0])}, {fmt_number(b.limits[c][1])}]" for c in b.restricted) or "all"}
@@ -362,7 +363,8 @@ def discover(sweep: Path, manifest: dict, node, where: str, out: Path, *, thresh
             tomls.append(path)
     meta = {"sweep": str(sweep), "scenario": scenario.get("name"), "threshold": threshold,
             "ema_version": importlib.metadata.version("ema_workbench")}
-    text = discover_report(where=where, n=len(y), k=k, prim=prim, cart=cart, scores=scores, params=params, labels=labels, meta=meta)
+    text = discover_report(where=where, n=len(y), k=k, prim=prim, cart=cart, scores=scores, params=params, labels=labels, meta=meta,
+                           tomls=bool(tomls))
     tmp = out / ".discover.html.tmp"
     tmp.write_text(text, "utf-8")
     tmp.replace(out / "discover.html")

@@ -150,7 +150,7 @@ def sensitivity_figure(df: pd.DataFrame, *, method: str, model: str, output: str
     value = shown[key].to_numpy()
     minus = np.minimum(conf, np.maximum(value, 0))  # the interval is drawn from 0: an index is not negative
     colour = ["#2a6" if a else "#bbb" for a in shown["above_noise"]]
-    fig.add_bar(y=labels, x=value, orientation="h", name="ST (total)" if method == "sobol" else "μ* (mean |effect|)",
+    fig.add_bar(y=labels, x=value, orientation="h", name=("ST (total)" if method == "sobol" else "μ* (mean |effect|)") + "; grey: below noise",
                 marker_color=colour, error_x={"type": "data", "array": conf, "arrayminus": minus, "symmetric": False})
     if method == "sobol":
         s1 = shown["S1"].clip(lower=0).to_numpy()
@@ -165,7 +165,7 @@ def sensitivity_figure(df: pd.DataFrame, *, method: str, model: str, output: str
         top = max(top, float(np.nanmax(np.r_[shown["sigma"].to_numpy(), [0.0]])))
     fig.update_layout(
         barmode="group", height=max(260, 44 * len(shown) + 120), template="plotly_white",
-        margin={"l": 10, "r": 10, "t": 30, "b": 40}, legend={"orientation": "h", "y": -0.12},
+        margin={"l": 10, "r": 10, "t": 40, "b": 50}, legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         xaxis={"title": _index_title(method, model, output), "range": [0, top * 1.08 or 1], "rangemode": "nonnegative"},
         yaxis={"automargin": True},
     )
