@@ -139,3 +139,20 @@ def test_a_box_as_a_scenario_keeps_only_the_swept_ranges_narrowed():
     assert zoomed.ranges() == {"campaign.by_any_means": (0.5, 0.8), "campaign.review_day": (51, 60),
                                "localities.3.opportunity_usd_per_day": (8.0, 60.0)}
     assert zoomed.value("campaign.by_any_means") == 0.5 and zoomed.value("campaign.review_day") == 55
+
+
+def test_discover_on_the_default_scenario_writes_a_box_that_sweep_accepts(tmp_path, cli):
+    sweep = tmp_path / "s"
+    code, _, err = cli("sweep", "--param", "campaign.by_any_means", "--param", "campaign.review_day", "--samples", "40",
+                       "--processes", "2", "--out", sweep)
+    assert code == 0, err
+    runs = pd.read_parquet(sweep / "runs")
+    cut = float(runs["household_usd_taken"].median())
+    out = tmp_path / "d"
+    code, stdout, err = cli("discover", sweep, "--where", f"household_usd_taken > {cut}", "--threshold", "0.7", "--out", out)
+    assert code == 0, err
+    assert "campaign.by_any_means in [" in stdout  # taking more "by any means" takes more from households
+    box = out / "box-1.toml"
+    code, stdout, err = cli("sweep", box, "--samples", "5", "--dry-run", "--out", tmp_path / "zoom")
+    assert code == 0, err
+    assert "2 parameters varied" in stdout and not (tmp_path / "zoom").exists()

@@ -338,9 +338,10 @@ def discover(sweep: Path, manifest: dict, node, where: str, out: Path, *, thresh
     k = int(y.sum())
     if k == 0 or k == len(y):
         raise InputError(f"{'no' if k == 0 else 'every'} run of {len(y):,} meets {where!r}: nothing to tell apart", where="--where")
-    x = ok[names].copy()
-    for p in params:
-        x[p["path"]] = x[p["path"]].astype(np.int64 if p.get("integer") else np.float64)
+    # every parameter as float64: EMA Workbench 2.5's pasting writes fractional limits into
+    # integer columns, which pandas 3 refuses; the limits of a whole-number parameter are rounded
+    # where they become a scenario (box_scenario_toml)
+    x = ok[names].astype(np.float64)
     prim = prim_boxes(x, y, threshold=threshold, boxes=boxes)
     cart = cart_boxes(x, y, seed=seed)
     scores = feature_scores(x, y, seed=seed)
