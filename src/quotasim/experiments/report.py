@@ -204,9 +204,9 @@ def sensitivity_report(table: pd.DataFrame, *, method: str, title: str, meta: di
     )
     notes = ""
     if meta.get("left_out_params"):
-        notes += f"<details><summary>{len(meta['left_out_params'])} parameters not varied: they cannot act in this scenario</summary>{_list(meta['left_out_params'])}</details>"
+        notes += f"<details><summary>{len(meta['left_out_params'])} parameter(s) not varied: they cannot act in this scenario</summary>{_list(meta['left_out_params'])}</details>"
     if meta.get("left_out_outputs"):
-        notes += f"<details><summary>{len(meta['left_out_outputs'])} outputs not analysed</summary>{_list(meta['left_out_outputs'])}</details>"
+        notes += f"<details><summary>{len(meta['left_out_outputs'])} output(s) not analysed</summary>{_list(meta['left_out_outputs'])}</details>"
     order = chosen + [o for o in analysed if o not in chosen]
     sections = [answer_html, notes, toc([(anchor(o), with_unit(model, o)) for o in order])]
     for output in order:

@@ -23,6 +23,10 @@ BINS = 10
 PANELS = 6
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def _ranks(x: np.ndarray) -> np.ndarray:
     return pd.Series(x).rank(method="average").to_numpy()
 
@@ -66,7 +70,7 @@ def sweep_report(runs: pd.DataFrame, manifest: dict, outputs: Sequence[str] = ()
     intro = (
         f"<p class='muted'>{html.escape(str(scenario.get('name', '')))}: {manifest.get('done', len(runs)):,} runs "
         f"({manifest.get('failed', 0):,} failed) of a {html.escape(str(design.get('name')))} design, "
-        f"{design.get('rows', 0):,} rows × {design.get('replicates', 1)} replicates, {len(params)} parameters varied, "
+        f"{design.get('rows', 0):,} rows × {_n(design.get('replicates', 1), 'replicate')}, {_n(len(params), 'parameter')} varied, "
         f"seed {design.get('seed')}, quotasim {html.escape(str(manifest.get('quotasim_version')))}. "
         "For each outcome: its distribution over the runs, its rank correlation with every varied parameter, "
         f"and its mean with the 10–90% band in {BINS} bins of the parameters that move it most.</p>"
@@ -74,7 +78,7 @@ def sweep_report(runs: pd.DataFrame, manifest: dict, outputs: Sequence[str] = ()
     sections = []
     if design.get("left_out"):
         items = "".join(f"<li><code>{html.escape(k)}</code>: {html.escape(v)}</li>" for k, v in design["left_out"].items())
-        sections.append(f"<details><summary>{len(design['left_out'])} parameters not varied: they cannot act in this scenario</summary><ul>{items}</ul></details>")
+        sections.append(f"<details><summary>{_n(len(design['left_out']), 'parameter')} not varied: they cannot act in this scenario</summary><ul>{items}</ul></details>")
     sections.append(toc([(anchor(o), with_unit(model, o)) for o in shown]))
     labels = {p["path"]: p.get("label", p["path"]) for p in params}
     for output in shown:
