@@ -118,13 +118,21 @@ def clean_partials(out: Path) -> None:
                 p.unlink(missing_ok=True)
 
 
+def read_part(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """One part file, read through one open handle: a part is rewritten by renaming a new file over
+    it, and a reader that looked the file up by name, then opened it, could see the old size with
+    the new content (pyarrow: "Page was smaller than expected"); the handle pins one version."""
+    with open(path, "rb") as handle:
+        return pq.read_table(handle, columns=columns)
+
+
 def completed_runs(out: Path) -> np.ndarray:
     """Sorted run indices that have a record in ``out/runs`` (ok or failed)."""
     runs_dir = Path(out) / "runs"
     parts = sorted(runs_dir.glob("part-*.parquet")) if runs_dir.is_dir() else []
     if not parts:
         return np.zeros(0, dtype=np.int64)
-    idx = np.concatenate([pq.read_table(p, columns=["run"]).column("run").to_numpy() for p in parts])
+    idx = np.concatenate([read_part(p, columns=["run"]).column("run").to_numpy() for p in parts])
     return np.sort(idx.astype(np.int64))
 
 
@@ -262,7 +270,8 @@ def read_runs(out: Path):
     runs_dir = Path(out) / "runs"
     if not runs_dir.is_dir() or not any(runs_dir.glob("part-*.parquet")):
         return pd.DataFrame()
-    df = pd.read_parquet(runs_dir)
+    tables = [read_part(p) for p in sorted(runs_dir.glob("part-*.parquet"))]
+    df = pa.concat_tables(tables, promote_options="default").to_pandas()
     return df.sort_values("run", kind="stable").reset_index(drop=True)
 
 
@@ -271,7 +280,7 @@ def wall_times(out: Path, n_runs: int) -> list[float | None]:
     runs_dir = Path(out) / "runs"
     walls: list[float | None] = [None] * n_runs
     for p in sorted(runs_dir.glob("part-*.parquet")) if runs_dir.is_dir() else []:
-        t = pq.read_table(p, columns=["run", "wall_s"])
+        t = read_part(p, columns=["run", "wall_s"])
         for run, w in zip(t.column("run").to_pylist(), t.column("wall_s").to_pylist()):
             if 0 <= run < n_runs:
                 walls[run] = None if w is None else round(float(w), 6)
