@@ -1,26 +1,36 @@
 """The one public entry point: ``simulate(scenario, *, seed) -> Result``.
 
 The CLI, sweeps and the dashboard all call this. It dispatches on ``scenario.model`` through an
-explicit registry of engines; each engine checks the memory its run needs before allocating.
+explicit registry of engines; each engine checks the memory its run needs before allocating. An
+engine is imported on its model's first run, so that a run of one model does not load the other
+(a campaign run never loads Numba).
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import importlib
+from typing import TYPE_CHECKING, Callable
 
-from quotasim.campaign.engine import run_campaign
-from quotasim.civil_violence.engine import run_civil_violence
 from quotasim.provenance import provenance
-from quotasim.result import Result
-from quotasim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from quotasim.result import Result
+    from quotasim.scenario import Scenario
 
 ProgressFn = Callable[[int, int], None]
 """Called as ``progress(done, total)`` in simulated days (or steps) as a run advances."""
 
-ENGINES: dict[str, Callable[..., Result]] = {
-    "campaign": run_campaign,
-    "civil_violence": run_civil_violence,
+ENGINES: dict[str, tuple[str, str]] = {
+    "campaign": ("quotasim.campaign.engine", "run_campaign"),
+    "civil_violence": ("quotasim.civil_violence.engine", "run_civil_violence"),
 }
+"""Model name -> (module, function) of its engine."""
+
+
+def engine(model: str) -> Callable[..., Result]:
+    """The engine function of ``model``."""
+    module, function = ENGINES[model]
+    return getattr(importlib.import_module(module), function)
 
 
 def simulate(scenario: Scenario, *, seed: int | None = None, progress: ProgressFn | None = None) -> Result:
@@ -28,6 +38,6 @@ def simulate(scenario: Scenario, *, seed: int | None = None, progress: ProgressF
     seed give bit-identical results. The summary ends with a ``provenance`` object (version,
     scenario hash, library versions)."""
     run_seed = scenario.seed if seed is None else int(seed)
-    result = ENGINES[scenario.model](scenario, seed=run_seed, progress=progress)
+    result = engine(scenario.model)(scenario, seed=run_seed, progress=progress)
     result.summary["provenance"] = provenance(scenario)
     return result

@@ -38,46 +38,78 @@ def test_the_decision_is_the_shared_complaint_kernel():
     assert kernel._arrest_probability.py_func is estimated_arrest_probability
 
 
-def _check_state(st, variant):
-    """Ghost cells mirror the torus; weights match who is where; positions and cells agree."""
-    w = st.weights()
-    padded = np.pad(w, st.pad, mode="wrap").ravel()
-    assert np.array_equal(padded, st.cwp)
+def _brute_force_counts(st, vision_shape, vision, with_cops):
+    """What each cell sees (cops and actives fields), counted the slow way on the unpadded torus."""
+    k = st.kinds().astype(np.int64)
+    w = np.where(k == kernel.K_ACTIVE, kernel.W_ACTIVE, 0) + (np.where(k == kernel.K_COP, kernel.W_COP, 0) if with_cops else 0)
+    n = neighbourhood(vision_shape, vision)
+    total = np.zeros_like(w)
+    for dx, dy in zip(n.dx.tolist(), n.dy.tolist()):
+        total += np.roll(np.roll(w, -dy, axis=0), -dx, axis=1)
+    return total
+
+
+def _check_state(st, variant, cit_vision=7, cop_vision=7):
+    """Ghost cells mirror the torus; kinds match who is where; positions and cells agree; the
+    counts kept by the kernel are what a fresh count finds."""
+    k = st.kinds()
+    padded = np.pad(k, st.pad, mode="wrap").ravel()
+    assert np.array_equal(padded, st.kind[:-1])
     agent = st._inner(st.cell_agent)
     occupied = agent >= 0
-    assert np.array_equal(w[~occupied], np.full((~occupied).sum(), kernel.W_EMPTY))
+    assert np.all(k[~occupied] == kernel.K_EMPTY)
     ids = agent[occupied]
     on_grid = np.flatnonzero(st.pos >= 0)
     assert np.array_equal(np.sort(ids), on_grid)  # every agent on the grid is on exactly one cell
     assert np.array_equal(st.cell_agent[st.pos[on_grid]], on_grid)
     cops = ids >= st.n_citizens
-    assert np.all(w[occupied][cops] == kernel.W_COP)
+    assert np.all(k[occupied][cops] == kernel.K_COP)
     cit = ids[~cops]
-    expected = np.where(st.state[cit] == kernel.ACTIVE, kernel.W_ACTIVE, 0)
-    assert np.array_equal(w[occupied][~cops], expected)
+    expected = np.where(st.state[cit] == kernel.ACTIVE, kernel.K_ACTIVE, kernel.K_CITIZEN)
+    assert np.array_equal(k[occupied][~cops], expected)
     jailed = st.state[: st.n_citizens] == kernel.JAILED
     if variant.jailed_leave_grid:
         assert np.all(st.pos[: st.n_citizens][jailed] == -1)
     else:
         assert np.all(st.pos[: st.n_citizens] >= 0)
+    assert np.array_equal(st.seen(st.cit_counts), _brute_force_counts(st, variant.neighbourhood, cit_vision, True))
+    if st.cop_counts is not st.cit_counts:
+        assert np.array_equal(st.seen(st.cop_counts), _brute_force_counts(st, variant.neighbourhood, cop_vision, False))
 
 
 @pytest.mark.parametrize("name", ["mesa", "epstein2002"])
-@pytest.mark.parametrize("side", [15, 23])
-def test_state_stays_consistent_over_many_steps(name, side):
+@pytest.mark.parametrize("side, cit_vision, cop_vision", [(15, 7, 7), (23, 7, 7), (23, 5, 3), (17, 2, 8)])
+def test_state_stays_consistent_over_many_steps(name, side, cit_vision, cop_vision):
     variant = VARIANTS[name]
-    sc = cv(variant=name, steps=60, grid={"width": side, "height": side}, cops={"density": 0.04},
-            legitimacy=0.75, max_jail_term=5,
+    sc = cv(variant=name, steps=60, grid={"width": side, "height": side}, cops={"density": 0.04, "vision": cop_vision},
+            citizens={"vision": cit_vision}, legitimacy=0.75, max_jail_term=5,
             schedule=[{"key": "cops.density", "at": 20, "to": 0.01, "over": 20}])
     cfg = sc.config
     legit, cop_density = schedules(cfg)
     st = initial_state(variant, width=side, height=side, citizen_density=0.7, cop_density=0.04,
-                       max_cops=int(0.04 * side * side) + 16, pad=7, rng=np.random.default_rng(3))
+                       max_cops=int(0.04 * side * side) + 16, pad=max(cit_vision, cop_vision),
+                       rng=np.random.default_rng(3))
     series, _, _ = simulate_state(st, cfg, variant, legit, np.rint(cop_density * side * side).astype(np.int64))
-    _check_state(st, variant)
+    _check_state(st, variant, cit_vision, cop_vision)
     assert np.all(series[:, :3].sum(axis=1) == st.n_citizens)
     assert series[:, 1].max() > 0  # something happened
     assert series[-1, 4] == round(0.01 * side * side)
+
+
+@pytest.mark.parametrize("name", ["mesa", "epstein2002"])
+def test_counts_stay_consistent_through_outbursts(name):
+    """Many actives moving and being arrested: the counts still match a fresh count after each
+    chunk of steps."""
+    variant = VARIANTS[name]
+    sc = cv(variant=name, steps=40, grid={"width": 30, "height": 30}, legitimacy=0.5, max_jail_term=3,
+            cops={"density": 0.03})
+    cfg = sc.config
+    legit, _ = schedules(cfg)
+    st = initial_state(variant, width=30, height=30, citizen_density=0.7, cop_density=0.03, max_cops=None, pad=7,
+                       rng=np.random.default_rng(11))
+    series, _, _ = simulate_state(st, cfg, variant, legit, None)
+    assert series[1:, 1].mean() > 50  # an outburst-heavy regime
+    _check_state(st, variant)
 
 
 def test_same_seed_same_run_and_other_seed_other_run():
@@ -98,19 +130,19 @@ def test_jail_terms_are_drawn_as_the_variant_says(name, hi):
     st = initial_state(variant, width=20, height=20, citizen_density=0.7, cop_density=0.1, max_cops=None,
                        pad=3, rng=np.random.default_rng(0))
     st.hardship[:] = 1.0  # everyone aggrieved, so cops always find someone to arrest
-    n = neighbourhood(variant.neighbourhood, 3)
-    pw = st.pwidth
+    sc = cv(variant=name, steps=30, grid={"width": 20, "height": 20}, citizens={"vision": 3}, cops={"vision": 3},
+            legitimacy=0.0, max_jail_term=4)
     terms = []
-    order = np.zeros(st.n_agents, np.int64)
-    for _ in range(30):
-        before = st.state.copy()
-        kernel.step_inplace(st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp,
-                            st.canon, st.ghosts, n.row_offsets(pw), n.rows_w, n.offsets(pw), n.row_offsets(pw),
-                            n.rows_w, n.offsets(pw), 0.0, 0.1, 2.3, 4 if name == "mesa" else 4, 0, variant.move_first,
-                            variant.jailed_leave_grid, variant.jail_term == "inclusive", True, True, st.free, order,
-                            st.rng_state)
+    before = st.state.copy()
+
+    def after_each_step(done, total):
+        nonlocal before
         new = (st.state == kernel.JAILED) & (before != kernel.JAILED)
         terms.extend(st.jail[new].tolist())
+        before = st.state.copy()
+
+    legit, _ = schedules(sc.config)
+    simulate_state(st, sc.config, variant, legit, None, progress=after_each_step)  # 30 steps: called after each
     terms = np.array(terms)
     assert terms.size > 100
     assert terms.min() >= 0 and terms.max() == hi
@@ -118,9 +150,9 @@ def test_jail_terms_are_drawn_as_the_variant_says(name, hi):
 
 
 def test_pick_empty_is_uniform_over_empty_cells():
-    cwp = np.zeros(100, np.int64)
+    kind = np.full(100, kernel.K_CITIZEN, np.int8)
     empties = [11, 12, 13, 55, 77]
-    cwp[empties] = kernel.W_EMPTY
+    kind[empties] = kernel.K_EMPTY
     offs = np.arange(-50, 50, dtype=np.int64)
     offs = offs[offs != 0]
     s = np.array([1, 2, 3, 4], np.uint64)
@@ -129,13 +161,14 @@ def test_pick_empty_is_uniform_over_empty_cells():
     import numba
 
     @numba.njit
-    def draw(cwp, offs, s, n):
+    def draw(kind, offs, s, n):
         out = np.empty(n, np.int64)
+        rs = kernel.load_rs(s)
         for i in range(n):
-            out[i] = kernel.pick_empty(cwp, 50, offs, s)
+            out[i], rs = kernel.pick_empty(kind, 50, offs, rs)
         return out
 
-    picks = draw(cwp, offs, s, 50_000)
+    picks = draw(kind, offs, s, 50_000)
     for c in picks:
         counts[int(c)] += 1
     from scipy import stats
@@ -152,3 +185,38 @@ def test_circular_vision_counts_the_cells_within_the_radius(vision, cells):
 def test_a_von_neumann_vision_is_whole_cells():
     with pytest.raises(ValueError, match="whole number"):
         neighbourhood("von_neumann", 1.7)
+
+
+@pytest.mark.parametrize("rounding", [0, 1], ids=["round", "floor"])
+def test_deciding_by_quiet_from_is_evaluating_the_rule(rounding):
+    """The kernel decides by comparing the rounded ratio C/A with the least ratio at which the
+    citizen is quiet (integer arithmetic); that must be the shared rule evaluated at every ratio,
+    ties of ``round`` (C/A = k + 1/2) included."""
+    import numba
+
+    rng = np.random.default_rng(7)
+    n = 400
+    hardship, risk = rng.random(n), rng.random(n)
+    hardship[:40] = 1.0  # the most aggrieved, so that some are quiet only from a ratio of 2 or more
+    risk[:20] = rng.random(20) * 0.05
+    table = np.array([estimated_arrest_probability(float(k), 2.3) for k in range(113)])
+    quiet_from = np.zeros(n, np.int16)
+
+    @numba.njit
+    def mismatches(quiet_from, hardship, risk, table, legitimacy, threshold, rounding):
+        n = quiet_from.size
+        kernel._set_quiet_from(quiet_from, hardship, risk, n, legitimacy, threshold, table)
+        bad = 0
+        for i in range(n):
+            g = hardship[i] * (1.0 - legitimacy)
+            for cops in range(40):
+                for actives in range(40):
+                    seen = cops * kernel.W_COP + actives * kernel.W_ACTIVE
+                    fast = kernel._below_quiet_from(seen, np.int64(quiet_from[i]), rounding)
+                    slow = kernel._decide(g, risk[i], seen, threshold, 2.3, rounding, table)
+                    bad += fast != slow
+        return bad
+
+    for legitimacy, threshold in ((0.82, 0.1), (0.3, 0.05), (0.0, 0.0)):
+        assert mismatches(quiet_from, hardship, risk, table, legitimacy, threshold, rounding) == 0
+        assert len(set(quiet_from.tolist())) >= 3  # not all 0 or 1: the comparison has something to check

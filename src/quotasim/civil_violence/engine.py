@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from quotasim.civil_violence import kernel
+from quotasim.civil_violence.compile_notice import said_if_compiled
 from quotasim.civil_violence.analysis import outbursts, waiting_times
 from quotasim.civil_violence.grid import GridState, initial_state, neighbourhood
 from quotasim.civil_violence.variants import RATIO_ROUNDING, VARIANTS, Variant
@@ -17,7 +18,7 @@ from quotasim.memory import check_fits
 from quotasim.result import Result
 from quotasim.scenario.civil_violence import INFINITE
 
-BYTES_PER_CELL = 8 * 8  # per padded cell: weights, agent ids, canonical index, ghosts, cell list
+BYTES_PER_CELL = 8 * 8  # per padded cell, an upper bound: kinds, agent ids, canonical index, ghosts, counts, cell list
 BYTES_PER_AGENT = 5 * 8 + 1  # per cell, as an upper bound on agents: position, attributes, term, order
 
 
@@ -148,16 +149,19 @@ def simulate_state(
     pw = st.pwidth
     cit_rows_off, cit_offs = cit.row_offsets(pw), cit.offsets(pw)
     cop_rows_off, cop_offs = cop.row_offsets(pw), cop.offsets(pw)
+    one_count = np.array_equal(cit.rows_w, cop.rows_w)
+    st.cit_counts = cit_counts = np.zeros(st.kind.size, np.int32)
+    st.cop_counts = cop_counts = cit_counts if one_count else np.zeros(st.kind.size, np.int32)
+    arrest_table = np.zeros(cit.size + 1)  # cops in vision / A, rounded: at most the cells in vision
+    quiet_from = np.zeros(st.n_agents, np.int16)  # at most cit.size + 1 <= 31,417
+    quiet_from_at = np.full(1, np.nan)
     steps = cfg.steps
     wanted = set(cfg.snapshot_steps) or {0, steps // 4, steps // 2, (3 * steps) // 4, steps}
     series = np.zeros((steps + 1, 5), np.int64)
     tension = np.zeros(steps + 1)
     out = np.zeros(4, np.int64)
-    order = np.zeros(st.n_agents, np.int64)
+    order = np.zeros(st.n_agents, np.int32)
     snapshots: dict[int, np.ndarray] = {}
-    tension[0] = kernel.count_states(st.state, st.pos, st.hardship, st.risk, st.n_citizens, legit[0], cfg.threshold, out)
-    series[0, :4] = out
-    series[0, 4] = st.cops_on_grid()
     if 0 in wanted:
         snapshots[0] = st.codes()
     rounding = RATIO_ROUNDING[var.ratio_rounding]
@@ -167,16 +171,22 @@ def simulate_state(
         targets[changed] = cop_targets[changed]
     every = max(1, steps // 50)
     stops = sorted({t for t in wanted if t > 0} | set(range(every, steps + 1, every)) | {steps})
-    t0 = 1
+    args = (
+        legit, targets, series, tension,
+        st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.kind, st.canon,
+        st.ghosts, cit_counts, cop_counts, one_count,
+        cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
+        cfg.threshold, cfg.arrest_constant, arrest_table, quiet_from, quiet_from_at, jail_term_limit(cfg),
+        rounding, var.move_first, var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement,
+        cfg.cops_move, st.free, order, st.rng_state, out,
+    )
+    t0 = 0  # the first call also records step 0 (the initial state)
     for t1 in stops:
-        kernel.run_steps_inplace(
-            t0, t1, legit, targets, series, tension,
-            st.pos, st.hardship, st.risk, st.state, st.jail, st.n_citizens, st.cell_agent, st.cwp, st.canon,
-            st.ghosts, cit_rows_off, cit.rows_w, cit_offs, cop_rows_off, cop.rows_w, cop_offs,
-            cfg.threshold, cfg.arrest_constant, jail_term_limit(cfg), rounding, var.move_first,
-            var.jailed_leave_grid, var.jail_term == "inclusive", cfg.movement, cfg.cops_move, st.free, order,
-            st.rng_state, out,
-        )
+        if t0 == 0:  # where the kernel is compiled, or loaded from Numba's cache
+            with said_if_compiled(kernel.run_steps_inplace):
+                kernel.run_steps_inplace(t0, t1, *args)
+        else:
+            kernel.run_steps_inplace(t0, t1, *args)
         if t1 in wanted:
             snapshots[t1] = st.codes()
         if progress is not None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from quotasim.civil_violence.kernel import W_COP, W_EMPTY
+from quotasim.civil_violence.kernel import K_CITIZEN, K_COP, K_EMPTY
 from quotasim.civil_violence.variants import Variant
 
 
@@ -16,7 +16,7 @@ class Neighbourhood:
     """The cells within a vision radius, own cell excluded.
 
     ``rows_dy[r]``, ``rows_w[r]``: row offset and half-width of row segment ``r`` (own cell
-    included, for the fast count; its weight is subtracted). ``dx``, ``dy``: the ``size`` offsets
+    included, for the fast spread; its share is taken back). ``dx``, ``dy``: the ``size`` offsets
     of the neighbourhood, own cell excluded (for picking one cell).
     """
 
@@ -75,16 +75,22 @@ class GridState:
     the rest cops (cops beyond those in service wait with ``pos == -1`` for a cop-density schedule
     that raises the count).
 
-    pos: int64[n_agents], the canonical padded cell of each agent, or -1 (off the grid).
+    pos: int32[n_agents], the canonical padded cell of each agent, or -1 (off the grid).
     hardship, risk: float64[n_agents] (meaningful for citizens), uniform on [0, 1).
     state: int8[n_agents], QUIET / ACTIVE / JAILED for citizens.
-    jail: int64[n_agents], steps of jail term left.
+    jail: int32[n_agents], steps of jail term left.
     cell_agent: int32[pheight * pwidth], agent id on each canonical cell, or -1.
-    cwp: int64[pheight * pwidth], the weights, ghosts included.
+    kind: int8[pheight * pwidth + 1], what is on each cell (``kernel.K_*``), ghosts included (the
+        last, spare cell takes the writes meant for ghosts a cell does not have).
     canon: int32[pheight * pwidth], the canonical index of each padded cell.
-    ghosts: int32[pheight * pwidth, 3], the ghost copies of each canonical cell (-1: none).
+    ghosts: int32[pheight * pwidth, 3], the ghost copies of each canonical cell (the spare cell
+        ``pheight * pwidth`` where it has fewer than three).
     free: int64[width * height], the canonical cells in row-major order.
     rng_state: uint64[4], the kernel's xoshiro256** state.
+    cit_counts, cop_counts: int32[pheight * pwidth + 1], the cops and actives in the citizens' and
+        the cops' vision, spread over the padded cells (:meth:`seen` sums them per cell; one array
+        when the visions are the same; the cops' holds actives only), set up by the first step of a
+        run and kept up to date by the kernel.
     """
 
     width: int
@@ -97,11 +103,13 @@ class GridState:
     state: np.ndarray
     jail: np.ndarray
     cell_agent: np.ndarray
-    cwp: np.ndarray
+    kind: np.ndarray
     canon: np.ndarray
     ghosts: np.ndarray
     free: np.ndarray
     rng_state: np.ndarray
+    cit_counts: np.ndarray | None = field(default=None)
+    cop_counts: np.ndarray | None = field(default=None)
 
     @property
     def pwidth(self) -> int:
@@ -116,11 +124,18 @@ class GridState:
 
     def _inner(self, padded: np.ndarray) -> np.ndarray:
         p = self.pad
-        return padded.reshape(self.height + 2 * p, self.pwidth)[p : p + self.height, p : p + self.width]
+        cells = (self.height + 2 * p) * self.pwidth
+        return padded[:cells].reshape(self.height + 2 * p, self.pwidth)[p : p + self.height, p : p + self.width]
 
-    def weights(self) -> np.ndarray:
-        """int64[height, width]: the weight of each cell."""
-        return self._inner(self.cwp)
+    def seen(self, counts: np.ndarray) -> np.ndarray:
+        """int64[height, width]: what each cell sees according to ``counts`` (the count of the cell
+        plus those of its ghost copies; see :func:`quotasim.civil_violence.kernel.seen_from`)."""
+        own = self.free
+        return (counts[own] + counts[self.ghosts[own]].sum(axis=1)).reshape(self.height, self.width)
+
+    def kinds(self) -> np.ndarray:
+        """int8[height, width]: what is on each cell (``kernel.K_*``)."""
+        return self._inner(self.kind)
 
     def codes(self) -> np.ndarray:
         """uint8[height, width]: 0 empty, 1 quiet, 2 active, 3 jailed (on its cell), 4 cop."""
@@ -133,18 +148,19 @@ class GridState:
 
 
 def padded_layout(width: int, height: int, pad: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``canon`` (canonical index of every padded cell), ``ghosts`` (ghost copies of every
-    canonical cell, -1 where none) and ``free`` (the canonical cells, row-major)."""
+    """``canon`` (canonical index of every padded cell), ``ghosts`` (the ghost copies of every
+    canonical cell, three columns; where a cell has fewer, the spare cell past the end of the grid,
+    so that writing or summing them needs no test) and ``free`` (the canonical cells, row-major)."""
     pw, ph = width + 2 * pad, height + 2 * pad
-    py, px = np.divmod(np.arange(ph * pw), pw)
+    cells = np.arange(ph * pw)
+    py, px = np.divmod(cells, pw)
     canon = ((py - pad) % height + pad) * pw + ((px - pad) % width + pad)
-    ghosts = np.full((ph * pw, 3), -1, np.int32)
-    count = np.zeros(ph * pw, np.int64)
-    is_ghost = canon != np.arange(ph * pw)
-    for g in np.flatnonzero(is_ghost):
-        c = canon[g]
-        ghosts[c, count[c]] = g
-        count[c] += 1
+    ghosts = np.full((ph * pw, 3), ph * pw, np.int32)
+    g = np.flatnonzero(canon != cells)
+    g = g[np.argsort(canon[g], kind="stable")]
+    c = canon[g]
+    first = np.searchsorted(c, c)  # where each original's run of ghosts starts
+    ghosts[c, np.arange(g.size) - first] = g  # at most three: pad < width, height
     inner = canon.reshape(ph, pw)[pad : pad + height, pad : pad + width].ravel()
     return canon.astype(np.int32), ghosts, inner.astype(np.int64).copy()
 
@@ -168,22 +184,22 @@ def initial_state(
     n_cells = width * height
     if variant.placement == "per_cell":
         u = rng.random(n_cells)
-        kind = np.where(u < citizen_density, 1, np.where(u < citizen_density + cop_density, 2, 0))
+        placed = np.where(u < citizen_density, 1, np.where(u < citizen_density + cop_density, 2, 0))
     else:
         n_cit = int(round(citizen_density * n_cells))
         n_cop = int(round(cop_density * n_cells))
-        kind = np.zeros(n_cells, np.int64)
+        placed = np.zeros(n_cells, np.int64)
         cells = rng.permutation(n_cells)
-        kind[cells[:n_cit]] = 1
-        kind[cells[n_cit : n_cit + n_cop]] = 2
+        placed[cells[:n_cit]] = 1
+        placed[cells[n_cit : n_cit + n_cop]] = 2
     canon, ghosts, free = padded_layout(width, height, pad)
-    cit_cells = free[kind == 1]
-    cop_cells = free[kind == 2]
+    cit_cells = free[placed == 1]
+    cop_cells = free[placed == 2]
     n_citizens = cit_cells.size
     n_cops = cop_cells.size
     reserve = max(0, (max_cops or 0) - n_cops)
     n_agents = n_citizens + n_cops + reserve
-    pos = np.full(n_agents, -1, np.int64)
+    pos = np.full(n_agents, -1, np.int32)
     pos[:n_citizens] = cit_cells
     pos[n_citizens : n_citizens + n_cops] = cop_cells
     hardship = np.zeros(n_agents)
@@ -193,10 +209,10 @@ def initial_state(
     cell_agent = np.full(canon.size, -1, np.int32)
     on = pos >= 0
     cell_agent[pos[on]] = np.flatnonzero(on)
-    weight = np.full(canon.size, W_EMPTY, np.int64)
-    weight[cit_cells] = 0
-    weight[cop_cells] = W_COP
-    cwp = weight[canon].copy()
+    cell_kind = np.full(canon.size + 1, K_EMPTY, np.int8)  # the spare cell last
+    cell_kind[cit_cells] = K_CITIZEN
+    cell_kind[cop_cells] = K_COP
+    cell_kind[: canon.size] = cell_kind[canon]
     rng_state = rng.integers(1, 2**63, size=4, dtype=np.int64).astype(np.uint64)
     return GridState(
         width=width,
@@ -207,9 +223,9 @@ def initial_state(
         hardship=hardship,
         risk=risk,
         state=np.zeros(n_agents, np.int8),
-        jail=np.zeros(n_agents, np.int64),
+        jail=np.zeros(n_agents, np.int32),
         cell_agent=cell_agent,
-        cwp=cwp,
+        kind=cell_kind,
         canon=canon,
         ghosts=ghosts,
         free=free,

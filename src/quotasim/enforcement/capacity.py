@@ -41,6 +41,7 @@ class SecurityQueue:
     queued_campaign: np.ndarray  # int16, the campaign the case belongs to (0-based)
     reason: np.ndarray  # int8, why (review.committee.REASONS)
     next_place: int = 0
+    size: int = 0  # officials waiting
 
     @classmethod
     def empty(cls, n_officials: int, capacity: float) -> SecurityQueue:
@@ -58,7 +59,7 @@ class SecurityQueue:
         return self.order != NOT_QUEUED
 
     def __len__(self) -> int:
-        return int(self.waiting.sum())
+        return self.size
 
 
 def enqueue(queue: SecurityQueue, officials: np.ndarray, day: int, campaign: int, reason) -> int:
@@ -67,6 +68,7 @@ def enqueue(queue: SecurityQueue, officials: np.ndarray, day: int, campaign: int
     new = officials[queue.order[officials] == NOT_QUEUED]
     queue.order[new] = queue.next_place + np.arange(len(new))
     queue.next_place += len(new)
+    queue.size += len(new)
     queue.queued_day[new] = day
     queue.queued_campaign[new] = campaign
     queue.reason[new] = reason
@@ -76,11 +78,12 @@ def enqueue(queue: SecurityQueue, officials: np.ndarray, day: int, campaign: int
 def open_cases(queue: SecurityQueue) -> np.ndarray:
     """Today's cases: as many officials from the head of the line as the free work allows."""
     queue.credit = min(queue.credit + queue.capacity, max(1.0, queue.capacity))
-    waiting = np.flatnonzero(queue.waiting)
-    k = min(int(np.floor(queue.credit + 1e-9)), len(waiting))
+    k = min(int(np.floor(queue.credit + 1e-9)), queue.size)
     if k == 0:
         return np.zeros(0, dtype=np.int64)
+    waiting = np.flatnonzero(queue.waiting)
     queue.credit -= k
+    queue.size -= k
     if k < len(waiting):
         waiting = waiting[np.argpartition(queue.order[waiting], k - 1)[:k]]
     cases = waiting[np.argsort(queue.order[waiting], kind="stable")]

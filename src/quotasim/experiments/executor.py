@@ -8,10 +8,12 @@ One interface, three places:
 * :class:`DaskExecutor`: an existing Dask cluster (``--scheduler tcp://host:8786``) or a local one
   it starts (``--workers K``). The target is scattered to every worker once.
 
-A *batch* is a list of ``(run, values, seed)``; :func:`run_batch` runs it and returns one record per
-run (``ok`` or the error), so a run that raises never stops the sweep. Executors keep only a few
-batches in flight per worker, so that a killed sweep loses little, and yield batches in the order
-they finish (the store sorts by run index when read).
+A :class:`Batch` is a run of runs sent compactly (run indices, seeds and a matrix of values);
+:func:`run_batch` runs it and returns a :class:`BatchResult` (outputs as one matrix, the error of
+each run that raised), so a run that raises never stops the sweep and the results cross process
+boundaries as a few arrays rather than a dict per run. Executors keep only a few batches in flight
+per worker, so that a killed sweep loses little, and yield batches in the order they finish (the
+store sorts by run index when read).
 """
 
 from __future__ import annotations
@@ -23,66 +25,151 @@ import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Mapping
+
+import numpy as np
 
 from quotasim.errors import InputError
-
-Batch = Sequence[tuple[int, dict[str, Any], int]]
 
 CONNECT_TIMEOUT_S = 5.0
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Runs to do: ``runs`` (int64 indices), ``seeds`` (int64) and ``values`` (float64, one row per
+    run, one column per parameter of ``params``: ``(key path, whole number?)`` pairs)."""
+
+    runs: np.ndarray
+    seeds: np.ndarray
+    values: np.ndarray
+    params: tuple[tuple[str, bool], ...]
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    def items(self) -> Iterator[tuple[int, dict[str, Any], int]]:
+        """``(run, {key path: value}, seed)`` per run; whole-number parameters as ``int``."""
+        for run, row, seed in zip(self.runs.tolist(), self.values.tolist(), self.seeds.tolist()):
+            yield run, {path: (int(v) if integer else v) for (path, integer), v in zip(self.params, row)}, seed
+
+
+def make_batch(runs: Iterable[tuple[int, Mapping[str, Any], int]]) -> Batch:
+    """A batch from ``(run, values, seed)`` items that all set the same key paths (for tests and
+    callers that build runs by hand)."""
+    items = list(runs)
+    paths = list(items[0][1]) if items else []
+    params = tuple((p, isinstance(items[0][1][p], int) and not isinstance(items[0][1][p], bool)) for p in paths)
+    return Batch(
+        runs=np.array([r for r, _, _ in items], dtype=np.int64),
+        seeds=np.array([s for _, _, s in items], dtype=np.int64),
+        values=np.array([[float(v[p]) for p in paths] for _, v, _ in items], dtype=np.float64).reshape(len(items), len(paths)),
+        params=params,
+    )
+
+
 @dataclass
-class RunRecord:
-    """What one run gave: outputs, or the error it raised; ``wall_s`` its wall time and ``cpu_s``
-    the CPU time of its worker process during the run, in seconds."""
+class BatchResult:
+    """What a batch gave, one entry per run in the batch's order.
 
-    run: int
-    seed: int
-    ok: bool
-    outputs: dict[str, float] | None
-    error: str | None
-    wall_s: float
-    cpu_s: float = float("nan")
-    daily: Any = None
+    ``names`` are the outputs of the batch's first successful run, in its order, and ``outputs``
+    holds every run's values of them (NaN for a failed run); ``missing`` marks an output a
+    successful run did not give (None: every run gave every name) and ``extra`` holds outputs a run
+    gave beyond ``names``, by position. ``wall_s`` is each run's wall time and ``cpu_s`` the CPU
+    time of its worker process during the run; ``errors`` maps the position of a run that raised
+    to ``Type: message``; ``daily`` maps a position to its daily table (with --save-daily).
+    """
+
+    runs: np.ndarray
+    seeds: np.ndarray
+    ok: np.ndarray
+    wall_s: np.ndarray
+    cpu_s: np.ndarray
+    names: tuple[str, ...]
+    outputs: np.ndarray
+    missing: np.ndarray | None = None
+    extra: dict[int, dict[str, float]] = field(default_factory=dict)
+    errors: dict[int, str] = field(default_factory=dict)
+    daily: dict[int, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    @property
+    def failed(self) -> int:
+        return int(len(self.runs) - np.count_nonzero(self.ok))
+
+    def run_outputs(self, i: int) -> dict[str, float] | None:
+        """The outputs of the run at position ``i`` as a dict (None if it failed)."""
+        if not self.ok[i]:
+            return None
+        row = self.outputs[i].tolist()
+        out = {k: v for j, (k, v) in enumerate(zip(self.names, row)) if self.missing is None or not self.missing[i, j]}
+        out.update(self.extra.get(i, {}))
+        return out
 
 
-def run_batch(target, batch: Batch, save_daily: bool = False) -> list[RunRecord]:
-    """Run each ``(run, values, seed)`` of ``batch`` through ``target.run``; never raises for a run."""
-    records = []
-    for run, values, seed in batch:
-        t0, c0 = time.perf_counter(), time.process_time()
+def _pack(batch: Batch, ok, wall, cpu, rows: list, errors: dict[int, str], daily: dict[int, Any]) -> BatchResult:
+    """Outputs of the successful runs (dicts) into one matrix over the first one's names."""
+    first = next((r for r in rows if r is not None), None)
+    names = tuple(first) if first is not None else ()
+    outputs = np.full((len(rows), len(names)), np.nan)
+    missing = None
+    extra: dict[int, dict[str, float]] = {}
+    for i, row in enumerate(rows):
+        if row is None:
+            continue
+        if len(row) == len(names) and tuple(row) == names:  # the usual case: the same outputs in the same order
+            outputs[i] = list(row.values())
+            continue
+        for j, name in enumerate(names):  # a run that gave other outputs than the first one
+            if name in row:
+                outputs[i, j] = row[name]
+            else:
+                if missing is None:
+                    missing = np.zeros(outputs.shape, dtype=bool)
+                missing[i, j] = True
+        more = {k: v for k, v in row.items() if k not in names}
+        if more:
+            extra[i] = more
+    return BatchResult(batch.runs, batch.seeds, ok, wall, cpu, names, outputs, missing, extra, errors, daily)
+
+
+def run_batch(target, batch: Batch, save_daily: bool = False) -> BatchResult:
+    """Run each run of ``batch`` through ``target.run``; never raises for a run."""
+    n = len(batch)
+    ok = np.zeros(n, dtype=bool)
+    wall = np.empty(n)
+    cpu = np.empty(n)
+    rows: list[dict[str, float] | None] = [None] * n
+    errors: dict[int, str] = {}
+    daily: dict[int, Any] = {}
+    clock, cpu_clock = time.perf_counter, time.process_time
+    for i, (run, values, seed) in enumerate(batch.items()):
+        t0, c0 = clock(), cpu_clock()
         try:
-            outputs, daily = target.run(values, seed, save_daily)
-            records.append(
-                RunRecord(run, seed, True, outputs, None, time.perf_counter() - t0, time.process_time() - c0, daily)
-            )
+            outputs, table = target.run(values, seed, save_daily)
+            rows[i] = outputs
+            ok[i] = True
+            if table is not None:
+                daily[i] = table
         except Exception as exc:  # noqa: BLE001 - a failed run is recorded, the sweep goes on
             message = f"{type(exc).__name__}: {exc}".replace("\n", " ")
             if os.environ.get("QUOTASIM_DEBUG"):
                 message += " | " + traceback.format_exc().replace("\n", " | ")
-            records.append(RunRecord(run, seed, False, None, message, time.perf_counter() - t0, time.process_time() - c0))
-    return records
-
-
-def batches(items: Sequence[tuple[int, dict[str, Any], int]], size: int) -> list[Batch]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def auto_batch_size(n_runs: int, workers: int) -> int:
-    """About 8 batches per worker, at most 64 runs each: tiny runs do not drown the scheduler and
-    an interruption loses little."""
-    return max(1, min(64, -(-n_runs // max(1, workers * 8))))
+            errors[i] = message
+        wall[i] = clock() - t0
+        cpu[i] = cpu_clock() - c0
+    return _pack(batch, ok, wall, cpu, rows, errors, daily)
 
 
 class Executor:
-    """Interface: ``run(target, batches, save_daily)`` yields each batch's records as it finishes."""
+    """Interface: ``run(target, batches, save_daily)`` yields each batch's :class:`BatchResult` as it finishes."""
 
     workers: int = 1
     label: str = "executor"
 
-    def run(self, target, work: Iterable[Batch], save_daily: bool = False) -> Iterator[list[RunRecord]]:
+    def run(self, target, work: Iterable[Batch], save_daily: bool = False) -> Iterator[BatchResult]:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -135,14 +222,38 @@ def _init_worker(target, parent: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent, os.getppid()), daemon=True).start()
 
 
-def _pool_batch(batch: Batch, save_daily: bool) -> list[RunRecord]:
+def _pool_batch(batch: Batch, save_daily: bool) -> BatchResult:
     return run_batch(_WORKER_TARGET, batch, save_daily)
 
 
-class ProcessExecutor(Executor):
-    """A pool of ``workers`` local processes (forkserver where the platform has it, else spawn)."""
+MAIN_PATH_ENV = "QUOTASIM_FORKSERVER_MAIN"
 
-    def __init__(self, workers: int | None = None, *, in_flight_per_worker: int = 2):
+
+def _share_main_script() -> None:
+    """Let the fork server run the main script once, rather than each worker for every pool.
+
+    A worker started by the fork server runs the main script again (as ``__mp_main__``) so that
+    what it defines can be unpickled; for the ``quotasim`` command that script imports the whole
+    CLI, about 2 s per worker. The fork server's own ``"__main__"`` preload would do it once, but
+    on CPython 3.11 the server is never given the script's path; it inherits this process's
+    environment, so the path goes there (:mod:`quotasim.experiments.forkserver_main` reads it).
+    """
+    from multiprocessing import spawn
+
+    path = spawn.get_preparation_data("quotasim").get("init_main_from_path")
+    if path:
+        os.environ[MAIN_PATH_ENV] = path
+
+
+class ProcessExecutor(Executor):
+    """A pool of ``workers`` local processes (forkserver where the platform has it, else spawn).
+
+    One batch per worker is in flight: the next batch is sent as soon as one comes back, before
+    the sweep writes it, so a worker waits only for the round trip (batches hold about a second
+    or more of runs) and a killed sweep loses at most one batch per worker.
+    """
+
+    def __init__(self, workers: int | None = None, *, in_flight_per_worker: int = 1):
         self.workers = max(1, int(workers or os.cpu_count() or 1))
         self.in_flight = self.workers * in_flight_per_worker
         self.label = f"{self.workers} local process{'es' if self.workers > 1 else ''}"
@@ -152,10 +263,14 @@ class ProcessExecutor(Executor):
         import multiprocessing as mp
 
         # forkserver: workers fork from a clean single-threaded server (a plain fork would copy
-        # locks held by this process's threads, e.g. the progress bar's), with quotasim imported once
+        # locks held by this process's threads, e.g. the progress bar's), with what a run needs
+        # imported once there (the target says what: the model for a scenario, nothing for a test function)
         if "forkserver" in mp.get_all_start_methods():
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["quotasim.simulate", "quotasim.experiments.executor"])
+            _share_main_script()
+            ctx.set_forkserver_preload(
+                ["quotasim.experiments.forkserver_main", "quotasim.experiments.executor", *getattr(target, "worker_modules", ())]
+            )
         else:
             ctx = mp.get_context("spawn")
         self._pool = ProcessPoolExecutor(
@@ -171,10 +286,11 @@ class ProcessExecutor(Executor):
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    yield fut.result()
-                    nxt = next(it, None)
+                    result = fut.result()
+                    nxt = next(it, None)  # keep the worker busy while this batch is written
                     if nxt is not None:
                         pending.add(self._pool.submit(_pool_batch, nxt, save_daily))
+                    yield result
         except BrokenProcessPool:
             self.abort()
             raise RuntimeError(
@@ -205,9 +321,13 @@ class ProcessExecutor(Executor):
 
 
 class DaskExecutor(Executor):
-    """A Dask cluster: an existing one at ``address``, or a local one with ``workers`` processes."""
+    """A Dask cluster: an existing one at ``address``, or a local one with ``workers`` processes.
 
-    def __init__(self, address: str | None = None, *, workers: int | None = None, in_flight_per_worker: int = 3):
+    Two batches per worker are in flight, so that a worker has its next batch at hand across a
+    network's round trip.
+    """
+
+    def __init__(self, address: str | None = None, *, workers: int | None = None, in_flight_per_worker: int = 2):
         self.address = address
         self._cluster = None
         self._client = None
@@ -268,12 +388,12 @@ class DaskExecutor(Executor):
         ac = as_completed(first, loop=client.loop)
         try:
             for fut in ac:
-                records = fut.result()
+                result = fut.result()
                 fut.release()
-                yield records
-                nxt = next(it, None)
+                nxt = next(it, None)  # keep the worker busy while this batch is written
                 if nxt is not None:
                     ac.add(client.submit(run_batch, remote_target, nxt, save_daily, pure=False))
+                yield result
         finally:
             for fut in list(ac.futures):
                 fut.cancel()  # the client (and a local cluster) stay up for the next sweep until close()

@@ -25,20 +25,39 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from quotasim.errors import InputError
-from quotasim.result import summary_items
 
 SKIP_SUMMARY_KEYS = frozenset({"scenario", "seed", "model"})
 TEST_PREFIX = "test:"
 
 
+_NUMBER_TYPES = (bool, int, float, np.bool_, np.integer, np.floating)
+
+
 def flatten_summary(summary: Mapping[str, Any]) -> dict[str, float]:
     """Numeric leaves of a summary as ``{dotted.key: float}``; strings, lists and the
-    ``scenario``/``seed``/``model`` keys are skipped, booleans become 0.0/1.0."""
-    return {
-        key: float(value)
-        for key, value in summary_items(summary)
-        if key not in SKIP_SUMMARY_KEYS and isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating))
-    }
+    ``scenario``/``seed``/``model`` keys are skipped, booleans become 0.0/1.0.
+
+    The same leaves, in the same order, as :func:`quotasim.result.summary_items` gives; written
+    out here because it runs once per run of a sweep.
+    """
+    out: dict[str, float] = {}
+    _flatten_into(out, summary, "")
+    return out
+
+
+def _flatten_into(out: dict[str, float], node: Mapping[str, Any], prefix: str) -> None:
+    for key, value in node.items():
+        kind = type(value)
+        if kind is float or kind is int or kind is bool:
+            name = prefix + key if prefix else key
+            if name not in SKIP_SUMMARY_KEYS:
+                out[name] = float(value)
+        elif kind is dict or isinstance(value, Mapping):
+            _flatten_into(out, value, f"{prefix}{key}.")
+        elif isinstance(value, _NUMBER_TYPES):
+            name = prefix + key if prefix else key
+            if name not in SKIP_SUMMARY_KEYS:
+                out[name] = float(value)
 
 
 @dataclass(frozen=True)
@@ -89,6 +108,28 @@ class ScenarioTarget:
                     key=path,
                 ) from None
 
+    def inert(self) -> dict[str, str]:
+        """Parameters that cannot act in this scenario: key path -> why."""
+        from quotasim.scenario import inert_parameters
+
+        return inert_parameters(self.scenario)
+
+    def label(self, path: str) -> str:
+        """``localities.3.opportunity_usd_per_day`` -> ``localities[Haeju fishing base].opportunity_usd_per_day``."""
+        parts = path.split(".")
+        if len(parts) >= 3 and parts[1].isdigit():
+            try:
+                name = self.scenario.value(f"{parts[0]}.{parts[1]}.name")
+            except InputError:
+                return path
+            if isinstance(name, str) and name:
+                return f"{parts[0]}[{name}]." + ".".join(parts[2:])
+        return path
+
+    def declared_outputs(self) -> dict[str, Any] | None:
+        """The numeric summary keys this model declares (key -> declaration), or None if it declares none."""
+        return declared_outputs(self.scenario.model)
+
     def describe(self) -> dict[str, Any]:
         return {
             "kind": "scenario",
@@ -101,13 +142,23 @@ class ScenarioTarget:
     def fingerprint_text(self) -> str:
         return "scenario\n" + self.scenario.to_toml()
 
+    # what a worker process imports before its first run (the local pool preloads it once)
+    worker_modules = ("quotasim.simulate",)
+
     def run(self, values: Mapping[str, Any], seed: int, save_daily: bool):
+        """One run: its flattened summary, and its daily table when ``save_daily``.
+
+        Without ``save_daily`` only the summary is asked for: ``result.tables`` is never read, so
+        a model that builds its tables on first access never builds them in a sweep.
+        """
         from quotasim.simulate import simulate
 
         scenario = self.scenario.with_values(values, where="sweep values") if values else self.scenario
         result = simulate(scenario, seed=int(seed))
-        daily = result.tables.get("daily") if save_daily else None
-        return flatten_summary(result.summary), daily
+        outputs = flatten_summary(result.summary)
+        if not save_daily:
+            return outputs, None
+        return outputs, result.tables.get("daily")
 
 
 @dataclass(frozen=True)
@@ -120,6 +171,7 @@ class FunctionTarget:
     seed: int = 0
     description: str = ""
     model: str = field(default="test")
+    outputs: tuple[str, ...] = ()
 
     def ranges(self) -> dict[str, tuple[float, float]]:
         return dict(self.params)
@@ -136,11 +188,22 @@ class FunctionTarget:
     def check_range(self, path: str, lo: float, hi: float, integer: bool, *, where: str) -> None:
         """Any finite range is valid for a test function."""
 
+    def inert(self) -> dict[str, str]:
+        return {}
+
+    def label(self, path: str) -> str:
+        return path
+
+    def declared_outputs(self) -> dict[str, Any] | None:
+        return {name: None for name in self.outputs} if self.outputs else None
+
     def describe(self) -> dict[str, Any]:
         return {"kind": "test", "name": self.name, "model": "test", "origin": f"{TEST_PREFIX}{self.name}"}
 
     def fingerprint_text(self) -> str:
         return f"test\n{self.name}\n{sorted(self.params.items())}"
+
+    worker_modules = ()  # the function lives in this module, which the workers have anyway
 
     def run(self, values: Mapping[str, Any], seed: int, save_daily: bool):
         full = {p: (lo + hi) / 2 for p, (lo, hi) in self.params.items()}
@@ -171,6 +234,16 @@ def ishigami_flaky(values: Mapping[str, float], rng: np.random.Generator) -> dic
     return ishigami(values, rng)
 
 
+RECTANGLE = {"x1": (0.2, 0.6), "x2": (0.5, 1.0)}
+"""Where :func:`rectangle` is true: x1 in (0.2, 0.6) and x2 in (0.5, 1.0); x3 and x4 play no part."""
+
+
+def rectangle(values: Mapping[str, float], rng: np.random.Generator) -> dict[str, float]:
+    """1 inside a known rectangle of two of four inputs on [0, 1], else 0 (for scenario discovery tests)."""
+    inside = all(lo < values[k] < hi for k, (lo, hi) in RECTANGLE.items())
+    return {"inside": float(inside), "x_sum": values["x1"] + values["x2"] + values["x3"] + values["x4"]}
+
+
 def ishigami_indices(a: float = 7.0, b: float = 0.1) -> dict[str, dict[str, float]]:
     """Analytic first-order (S1) and total (ST) Sobol indices of the Ishigami function."""
     pi = math.pi
@@ -186,11 +259,30 @@ def ishigami_indices(a: float = 7.0, b: float = 0.1) -> dict[str, dict[str, floa
 
 _ISHIGAMI_RANGES = {"x1": (-math.pi, math.pi), "x2": (-math.pi, math.pi), "x3": (-math.pi, math.pi)}
 
+_ISHIGAMI_OUTPUTS = ("y", "y_noisy")
+
 TEST_MODELS: dict[str, FunctionTarget] = {
-    "ishigami": FunctionTarget("ishigami", _ISHIGAMI_RANGES, ishigami, description="Ishigami function"),
-    "ishigami-slow": FunctionTarget("ishigami-slow", _ISHIGAMI_RANGES, ishigami_slow, description="Ishigami, 20 ms per run"),
-    "ishigami-flaky": FunctionTarget("ishigami-flaky", _ISHIGAMI_RANGES, ishigami_flaky, description="Ishigami, raises when x1 > 2"),
+    "ishigami": FunctionTarget("ishigami", _ISHIGAMI_RANGES, ishigami, description="Ishigami function", outputs=_ISHIGAMI_OUTPUTS),
+    "ishigami-slow": FunctionTarget("ishigami-slow", _ISHIGAMI_RANGES, ishigami_slow, description="Ishigami, 20 ms per run",
+                                    outputs=_ISHIGAMI_OUTPUTS),
+    "ishigami-flaky": FunctionTarget("ishigami-flaky", _ISHIGAMI_RANGES, ishigami_flaky, description="Ishigami, raises when x1 > 2",
+                                     outputs=_ISHIGAMI_OUTPUTS),
+    "rectangle": FunctionTarget("rectangle", {f"x{i}": (0.0, 1.0) for i in range(1, 5)}, rectangle,
+                                description="1 inside a rectangle of x1 and x2, else 0", outputs=("inside", "x_sum")),
 }
+
+
+def declared_outputs(model: str) -> dict[str, Any] | None:
+    """The numeric summary keys a model declares, key -> declaration (None: the model declares none).
+
+    The campaign model declares every summary key with its type and unit
+    (``quotasim.campaign.outputs``); strings (the provenance) are not outputs of a sweep.
+    """
+    if model != "campaign":
+        return None
+    from quotasim.campaign.outputs import SUMMARY
+
+    return {k.path: k for k in SUMMARY if k.type in (int, float, bool) and k.path not in SKIP_SUMMARY_KEYS}
 
 
 def load_target(ref: str, overrides=(), *, where: str = "scenario"):
