@@ -110,7 +110,7 @@ def report(results: dict[str, int | None], equivalent: dict[str, str], minutes: 
         kinds = Counter(status(results[n]) for n in names)
         killed = sum(kinds[k] for k in set(KILLED.values()))
         survivors = [n for n in names if status(results[n]) not in set(KILLED.values())]
-        judged = [n for n in survivors if n in equivalent]
+        judged = [n for n in survivors if n in equivalent and results[n] is not None]  # untested: not yet judged
         unexplained += [n for n in survivors if n not in equivalent and results[n] is not None]
         totals.update(total=len(names), killed=killed, equivalent=len(judged), timeout=kinds["timeout"] + kinds["crashed"])
         tested = len(names) - kinds["not checked"]

@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from quotasim.dynamics import complaint, effort, extraction, fear, patronage, ratchet, topup
@@ -433,20 +433,33 @@ def test_the_bureau_top_ratchet_on_one_example():
 
 
 @FAST
-@given(seed=seeds, n_bureaus=st.integers(1, 4), lag=unit)
-def test_sessions_criticise_only_laggards_relative_to_their_bureau(seed, n_bureaus, lag):
+@given(seed=seeds, n_bureaus=st.integers(1, 4), empty=st.integers(0, 2), lag=unit)
+def test_sessions_criticise_only_laggards_relative_to_their_bureau(seed, n_bureaus, empty, lag):
     rng = rng_of(seed)
     n = 30
-    bureau = rng.integers(0, n_bureaus, n)
-    quota = np.where(rng.random(n) < 0.15, 0.0, 1000.0)
-    delivered = 1200 * rng.random(n)
+    bureau = rng.integers(0, n_bureaus, n)  # the last ``empty`` bureaus have nobody
+    # Zero quotas, and quotas below one dollar (a quota all the same).
+    quota = np.where(rng.random(n) < 0.15, 0.0, np.where(rng.random(n) < 0.2, 0.5, 1000.0))
+    delivered = 1.2 * rng.random(n) * np.where(quota > 0, quota, 1000.0)
     present = rng.random(n) < 0.8
-    got = sessions.criticised(delivered, quota, bureau, present, n_bureaus, Sessions(lag_share=lag))
+    got = sessions.criticised(delivered, quota, bureau, present, n_bureaus + empty, Sessions(lag_share=lag))
     for i in range(n):
         peers = (bureau == bureau[i]) & present & (quota > 0)
         average = (delivered[peers] / quota[peers]).mean() if peers.any() else 0.0
         lags = present[i] and quota[i] > 0 and delivered[i] / quota[i] < (1 - lag) * average
         assert got[i] == lags, i
+
+
+@FAST
+@given(progress=st.floats(0.0, 2.0), quota=st.floats(1e-3, 1e4), officials=st.integers(1, 8), lag=st.floats(1e-6, 1.0))
+@example(progress=0.0, quota=1000.0, officials=5, lag=0.0)
+def test_nobody_is_criticised_where_everyone_progressed_alike(progress, quota, officials, lag):
+    # Nobody lags his bureau's average when all are at it: not even when nobody has delivered
+    # anything yet (progress 0, the average 0).
+    delivered = np.full(officials, progress * quota)
+    got = sessions.criticised(delivered, np.full(officials, quota), np.zeros(officials, dtype=np.int64),
+                              np.ones(officials, bool), 1, Sessions(lag_share=lag))
+    assert not got.any()
 
 
 def test_a_session_singles_out_the_worst_even_when_everyone_is_behind():
@@ -468,6 +481,14 @@ def test_shortfall_share_is_floored_at_zero_and_zero_for_a_zero_quota():
     np.testing.assert_allclose(
         committee.shortfall_share(np.array([0.0, 250.0, 1500.0, 5.0]), np.array([1000.0, 1000.0, 1000.0, 0.0])), [1.0, 0.75, 0.0, 0.0]
     )
+
+
+@FAST
+@given(quota=st.floats(1e-3, 1e6), delivered_share=st.floats(0.0, 3.0))
+def test_shortfall_share_is_the_missing_share_of_any_positive_quota(quota, delivered_share):
+    # A quota below one dollar is a quota all the same (as for behind_schedule).
+    share = committee.shortfall_share(np.array([delivered_share * quota]), np.array([quota]))[0]
+    assert share == pytest.approx(max(0.0, 1.0 - delivered_share), abs=1e-9)
 
 
 @FAST
