@@ -233,6 +233,10 @@ def test_the_tables_agree_with_the_run(run):
     assert daily["campaign"].tolist() == [1] * 34 + [2] * 30
     assert daily["campaign_day"].tolist() == list(range(1, 31)) + [0] * 4 + list(range(1, 31))
     np.testing.assert_allclose(daily["collected_usd_cumulative"], np.cumsum(daily["collected_usd"]))
+    # Effort is null exactly between campaigns; each day's shirkers add up to the officials' shirk days.
+    assert daily["effort_mean"].isna().tolist() == (daily["campaign_day"] == 0).tolist()
+    for number in (1, 2):
+        assert daily.loc[daily["campaign"] == number, "shirking"].sum() == off.loc[off["campaign"] == number, "shirk_days"].sum() > 0
     assert daily["collected_usd"].sum() == pytest.approx(s["collected_usd"])
     for column in ("day", "campaign", "campaign_day", "complaints", "arrests", "backlog"):
         assert str(daily[column].dtype) == {c.name: c.type for c in DAILY.columns}[column], column

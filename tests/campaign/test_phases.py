@@ -353,3 +353,28 @@ def test_every_phase_applies_its_rule(overrides):
     # The run exercised every rule it checked (the test must be able to fail).
     assert all(seen.values()), seen
     assert len(state.ledgers) == 2 and all(isinstance(lg, Ledger) for lg in state.ledgers)
+
+
+def test_referred_officials_of_equal_score_are_queued_in_the_order_of_their_numbers():
+    # Three levels of shortfall (all, half, none), nobody indignant and no other term: many
+    # referred officials share each score, and a referral is all but certain for a positive score.
+    scenario = load_scenario("dprk-2020-80-day-battle", SMALL + [
+        "officials.count=150", "review.referral_threshold=0.01", "review.referral_steepness=20",
+        "review.attitude_weight=0", "review.visibility_weight=0", "review.criticism_weight=0",
+    ])
+    state = initial_state(scenario, 3)
+    for day in state.record.days:
+        today = Today()
+        for phase in phases.PHASES:
+            if phase is phases.review and day.review:
+                ledger = state.ledger
+                ledger.delivered[:] = ledger.quota * (np.arange(state.n_officials) % 3) / 2
+                ledger.indignant[:] = False
+                before = state.queue.order.copy()
+                phase(state, day, today)
+                referred = np.flatnonzero(ledger.outcome == committee.REFERRED)
+                assert len(referred) > 50 and (ledger.reason[referred] == committee.REASON_SHORTFALL).all()
+                line = sorted(referred, key=lambda o: (-ledger.score[o], o))
+                assert (np.diff(state.queue.order[line]) > 0).all() and (before[line] == capacity.NOT_QUEUED).all()
+                return
+            phase(state, day, today)
