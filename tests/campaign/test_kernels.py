@@ -181,6 +181,8 @@ def test_acts_openly_only_strictly_above_the_threshold():
     g = np.array([0.5, 0.5, 0.35, 0.2])
     assert complaint.acts_openly(g, np.array([0.5, 1.0, 0.5, 0.0]), 0.5, 0.1).tolist() == [True, False, False, True]
     assert not complaint.acts_openly(0.35, 0.5, 0.5, 0.1 + 1e-12)
+    # Exactly at the threshold (numbers exact in binary): not acting; nor without grievance at 0.
+    assert complaint.acts_openly(np.array([0.75, 0.75, 0.0]), np.array([0.5, 0.5, 0.0]), 0.5, np.array([0.5, 0.25, 0.0])).tolist() == [False, True, False]
 
 
 @FAST
@@ -478,9 +480,17 @@ def test_a_session_singles_out_the_worst_even_when_everyone_is_behind():
 
 
 def test_shortfall_share_is_floored_at_zero_and_zero_for_a_zero_quota():
-    np.testing.assert_allclose(
-        committee.shortfall_share(np.array([0.0, 250.0, 1500.0, 5.0]), np.array([1000.0, 1000.0, 1000.0, 0.0])), [1.0, 0.75, 0.0, 0.0]
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing is divided by a zero quota
+        share = committee.shortfall_share(np.array([0.0, 250.0, 1500.0, 5.0, 0.0]), np.array([1000.0, 1000.0, 1000.0, 0.0, 0.0]))
+    np.testing.assert_allclose(share, [1.0, 0.75, 0.0, 0.0, 0.0])
+
+
+def test_a_tiny_positive_score_is_all_but_never_referred_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (threshold / score)^h overflows to inf: probability 0
+        p = committee.referral_probability(np.array([1e-300, 1e-320, 0.0]), Review(referral_threshold=2.0, referral_steepness=6.0))
+    assert p.tolist() == [0.0, 0.0, 0.0]
 
 
 @FAST

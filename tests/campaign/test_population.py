@@ -157,6 +157,43 @@ def test_clashes_are_a_relatives_link_to_an_officials_home_or_a_repeat():
     assert build._clashes(household, official, tier, home).tolist() == [False, False, True, False, False, False, True]
 
 
+def _network(seed, n_households):
+    """Links as _build_kin lays them out: grouped by official, his own household (tier 1) first."""
+    rng = np.random.default_rng(seed)
+    per_official = rng.integers(1, 12, 8)
+    official = np.repeat(np.arange(8), per_official)
+    tier = np.where(np.arange(len(official)) == np.repeat(np.cumsum(per_official) - per_official, per_official), 1, rng.integers(2, 4, len(official)))
+    return rng, official, tier.astype(np.int8), rng.integers(0, n_households, len(official))
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 2**32 - 1), n_households=st.integers(3, 15))
+def test_a_clash_is_a_relatives_link_to_an_officials_home_or_to_a_household_he_named_before(seed, n_households):
+    rng, official, tier, household = _network(seed, n_households)
+    home = rng.random(n_households) < 0.2
+    named, expected = set(), []
+    for o, t, h in zip(official.tolist(), tier.tolist(), household.tolist()):
+        expected.append(t > 1 and (bool(home[h]) or (o, h) in named))
+        named.add((o, h))
+    assert build._clashes(household, official, tier, home).tolist() == expected
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 2**32 - 1), n_households=st.integers(3, 15))
+def test_relatives_take_the_members_of_a_household_in_link_order(seed, n_households):
+    rng, official, tier, household = _network(seed, n_households)
+    persons = rng.integers(1, 6, n_households).astype(np.int16)
+    taken, expected = {}, []
+    for t, h in zip(tier.tolist(), household.tolist()):
+        if t == 1:
+            expected.append(1 if persons[h] >= 2 else -1)  # beside the official, member 0
+        else:
+            rank = taken.get(h, 0)
+            taken[h] = rank + 1
+            expected.append(rank if rank < persons[h] else -1)
+    assert build._members(household, tier, persons).tolist() == expected
+
+
 def test_links_that_still_clash_after_every_redraw_are_dropped():
     # A locality of two households, both officials' homes: a relative there can never be placed.
     config = load_scenario("dprk-2020-80-day-battle", [
