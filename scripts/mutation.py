@@ -1,6 +1,6 @@
 """Mutation testing of the model's core: run mutmut, then write the score (docs/testing.md).
 
-    uv run python scripts/mutation.py                  # the whole core (about an hour on 2 cores)
+    uv run python scripts/mutation.py                  # the whole core (about two hours on 2 cores)
     uv run python scripts/mutation.py "quotasim.dynamics*"   # only these mutants
     uv run python scripts/mutation.py --report         # only read the results of the last run
     uv run python scripts/mutation.py --sample 0.4 --seed 1    # a random 40% of the untested mutants

@@ -51,6 +51,11 @@ def check_money(result):
 
 def check_nobody_counted_twice(result):
     cases = result.tables["cases"]
+    # Cases are numbered once each, in the order they were opened; a punished person's case is
+    # that of his official.
+    summary = result.tables["case_summary"]
+    assert summary["case"].tolist() == list(range(len(summary)))
+    assert (summary["official"].to_numpy()[cases["case"].to_numpy()] == cases["official"].to_numpy()).all()
     for kind in PUNISHED_ONCE:
         persons = cases.loc[cases["punishment"] == kind, "person"]
         assert persons.is_unique, kind

@@ -31,6 +31,7 @@ SMALL = [
 VARIANTS = {
     "trade shut, bureau ratchet": SMALL,
     "trade open, own ratchet, depth 1": SMALL + ["campaign.quota_usd=250", "campaign.trade_open=true", 'campaign.ratchet_basis="own"', "enforcement.kin_depth=1"],
+    "one session before the review": SMALL + ["sessions.interval_days=6", "review.criticism_weight=1.0"],
 }
 
 

@@ -194,6 +194,11 @@ def test_relatives_take_the_members_of_a_household_in_link_order(seed, n_househo
     assert build._members(household, tier, persons).tolist() == expected
 
 
+def test_a_locality_of_one_household_keeps_its_weight():
+    # Weights are shared over the localities that have households, however few.
+    np.testing.assert_allclose(build._weights([1.0, 3.0, 2.0], np.array([1, 0, 4])), [1 / 3, 0.0, 2 / 3])
+
+
 def test_links_that_still_clash_after_every_redraw_are_dropped():
     # A locality of two households, both officials' homes: a relative there can never be placed.
     config = load_scenario("dprk-2020-80-day-battle", [

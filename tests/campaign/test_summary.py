@@ -31,6 +31,8 @@ def test_gini_on_examples():
     assert summary.gini(np.array([5.0, 5.0, 5.0])) == 0.0
     assert summary.gini(np.array([0.0, 0.0, 0.0, 8.0])) == pytest.approx(0.75)
     assert summary.gini(np.zeros(3)) == 0.0 and summary.gini(np.zeros(0)) == 0.0
+    # Scale-free: the same for holdings of a few cents in all.
+    assert summary.gini(np.array([0.0, 0.0, 0.0, 0.08])) == pytest.approx(0.75)
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)
