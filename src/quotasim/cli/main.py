@@ -16,6 +16,7 @@ import sys
 
 import typer
 
+from quotasim.cli import calibrate as calibrate_cmd
 from quotasim.cli import compare as compare_cmd
 from quotasim.cli import run as run_cmd
 from quotasim.cli import scenarios as scenarios_cmd
@@ -59,6 +60,7 @@ app.command("sweep")(sweep_cmd.sweep)
 app.command("sensitivity")(sensitivity_cmd.sensitivity)
 app.command("compare")(compare_cmd.compare)
 app.command("serve")(serve_cmd.serve)
+app.command("calibrate")(calibrate_cmd.calibrate)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -325,7 +325,8 @@ def run_calibration(
     on_chunk: Callable[[int, int, int], None] | None = None,
 ) -> CalibrationOutcome:
     """Run (or continue) the calibration into ``out``. KeyboardInterrupt keeps every finished
-    generation (pyABC writes each in one SQLite transaction) and re-raises."""
+    generation (pyABC writes each in one SQLite transaction) and re-raises. The caller closes
+    ``backend`` (the outputs' predictive runs use it too)."""
     import logging
     import time
 
@@ -400,8 +401,6 @@ def run_calibration(
         session["finished"] = now_iso()
         write_json_atomic(out / MANIFEST, manifest)
         raise
-    finally:
-        backend.close()
     finished = _finished_generations(db_path)
     manifest["status"] = "complete"
     manifest["stop_reason"] = stop_reason

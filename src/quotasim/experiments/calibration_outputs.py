@@ -189,10 +189,7 @@ def write_outputs(out: Path, plan: CalibrationPlan, backend, *, predictive_runs:
     n = predictive_runs if predictive_runs is not None else min(PREDICTIVE_RUNS, plan.particles)
     if progress:
         progress(f"posterior predictive: {n} runs at posterior draws")
-    try:
-        predictive = predictive_table(plan, posterior, backend, n)
-    finally:
-        backend.close()
+    predictive = predictive_table(plan, posterior, backend, n)
     pred = predictive_summary(plan, predictive)
     write_parquet_atomic(posterior, out / "posterior.parquet")
     write_parquet_atomic(generations, out / "generations.parquet")
