@@ -34,7 +34,8 @@ from quotasim.experiments.targets import Target, output_value, residual
 GENERATIONS_REASON = "the asked number of generations"
 
 STALL = 0.05
-"""Epsilon "stops falling" when a generation lowers it by less than this share."""
+"""Epsilon "stops falling" when two generations in a row lower it by less than this share (one
+alone is not enough: while the distance's scales are refitted, one generation's epsilon can stay)."""
 FLOOR_GENERATIONS = 3
 """Generations at the floor epsilon after which a calibration stops even if some target's weight is still below 1."""
 
@@ -139,10 +140,14 @@ class FlooredQuantileEpsilon(QuantileEpsilon):
         self._look_up[t] = max(float(self._look_up[t]), self.floor)
 
 
+def _stalled(eps: float | None, prev: float | None) -> bool:
+    return eps is not None and prev is not None and math.isfinite(prev) and prev > 0 and eps > (1 - STALL) * prev
+
+
 class CalibrationSMC(pyabc.ABCSMC):
     """ABC-SMC that stops at the first of: the asked generations, the run budget, the floor
     epsilon reached with every target weighted 1 (or held for FLOOR_GENERATIONS generations),
-    epsilon zero, or epsilon no longer falling by STALL. ``stop_reason`` says which."""
+    epsilon zero, or epsilon no longer falling by STALL in two generations. ``stop_reason`` says which."""
 
     stop_reason: str | None = None
 
@@ -151,6 +156,7 @@ class CalibrationSMC(pyabc.ABCSMC):
 
         eps = float(self.eps(t))
         prev = eps_from_hist(history=self.history, t=t - 1)
+        prev2 = eps_from_hist(history=self.history, t=t - 2)
         floor = float(self.minimum_epsilon or 0.0)
         weights = self.distance_function.weights_at(t)
         pops = self.history.get_all_populations()
@@ -164,8 +170,8 @@ class CalibrationSMC(pyabc.ABCSMC):
             reason = f"epsilon at --min-epsilon {floor:g}" + ("" if np.all(weights >= 1.0 - 1e-12) else " (some targets still weighted below 1)")
         elif eps == 0.0:
             reason = "epsilon zero (every accepted run meets every target exactly)"
-        elif eps > floor and prev is not None and math.isfinite(prev) and prev > 0 and eps > (1 - STALL) * prev:
-            reason = f"epsilon stopped falling (by less than {STALL:.0%} in a generation)"
+        elif eps > floor and _stalled(eps, prev) and _stalled(prev, prev2):
+            reason = f"epsilon stopped falling (by less than {STALL:.0%} in each of two generations)"
         if reason:
             self.stop_reason = reason
             return True
