@@ -74,7 +74,7 @@ def main() -> int:
     import pandas as pd
 
     g = pd.read_parquet(out / "generations.parquet")
-    print(g[["generation", "epsilon", "accepted", "runs", "acceptance_rate", "wall_s", "runs_executed", "met_all_targets"]].to_string(index=False))
+    print(g[["generation", "epsilon", "accepted", "runs", "acceptance_rate", "wall_s", "runs_executed", "met_all_targets", "fit"]].to_string(index=False))
     runs = int(g["runs"].sum())
     executed = int(g["runs_executed"].sum())
     sampling = float(g["wall_s"].sum())

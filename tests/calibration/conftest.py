@@ -3,7 +3,7 @@
 subprocess, and a localhost Dask cluster.
 
 The tests that use the shared calibration run in one test process (``xdist_group("calibration")``)
-so that it is computed once; it is kept small (two parameters, 20 particles, three generations) so
+so that it is computed once; it is kept small (two parameters, 20 particles, two generations) so
 that the regular suite stays quick. The larger coverage check is marked ``slow``.
 """
 
@@ -68,7 +68,7 @@ def cli(capsys):
 
 def calibrate_args(targets: Path, out: Path, *extra) -> list[str]:
     return ["calibrate", SCENARIO, "--targets", str(targets), "--out", str(out), *param_args(),
-            "--particles", "20", "--generations", "3", "--seed", "11", *map(str, extra)]
+            "--particles", "20", "--generations", "2", "--seed", "11", *map(str, extra)]
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,7 @@ def test_killed_calibration_resumes_and_loses_nothing(recovery, tmp_path, cli):
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.1)
-        time.sleep(0.3)  # into the next generation
+        time.sleep(0.2)  # into the next generation
         assert proc.poll() is None
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(30)
@@ -45,14 +45,14 @@ def test_killed_calibration_resumes_and_loses_nothing(recovery, tmp_path, cli):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
     finished = _finished_generations(db)
-    assert 1 <= finished < 3
+    assert finished == 1
     kept = _populations(db)
     manifest = json.loads((out / "calibration.json").read_text())
     assert manifest["status"] == "running"  # as the kill left it
 
     code, _, err = cli(*calibrate_args(recovery["targets"], out, "--workers", "1", "--resume"))
     assert code == 0, err
-    assert _finished_generations(db) == 3
+    assert _finished_generations(db) == 2
     after = _populations(db)
     for t, population in kept.items():
         assert population.equals(after[t]), t

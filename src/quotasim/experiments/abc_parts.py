@@ -34,8 +34,9 @@ from quotasim.experiments.targets import Target, output_value, residual
 GENERATIONS_REASON = "the asked number of generations"
 
 STALL = 0.05
-"""Epsilon "stops falling" when two generations in a row lower it by less than this share (one
-alone is not enough: while the distance's scales are refitted, one generation's epsilon can stay)."""
+"""The calibration "stops improving" when two generations in a row lower the *fit* (below) by
+less than this share. Epsilon itself is not compared: while the scales are refitted it is in
+changing units, and it can rise while the population comes closer to every target."""
 FLOOR_GENERATIONS = 3
 """Generations at the floor epsilon after which a calibration stops even if some target's weight is still below 1."""
 
@@ -144,19 +145,39 @@ def _stalled(eps: float | None, prev: float | None) -> bool:
     return eps is not None and prev is not None and math.isfinite(prev) and prev > 0 and eps > (1 - STALL) * prev
 
 
+def worst_residuals(targets: tuple[Target, ...], stats: list[dict]) -> np.ndarray:
+    """Each run's worst target, in the targets' own units (unweighted): ``max_i |r_i|``; inf without a value."""
+    out = np.empty(len(stats))
+    for k, s in enumerate(stats):
+        r = np.array([residual(t, float(s[f"y{i}"])) for i, t in enumerate(targets)], dtype=float)
+        out[k] = float(np.max(np.abs(r))) if np.all(np.isfinite(r)) else math.inf
+    return out
+
+
+def population_fit(history, targets: tuple[Target, ...], t: int) -> float | None:
+    """The *fit* of generation ``t``: the weighted median over its particles of their worst residual
+    (comparable across generations, whatever the distance's scales). None before generation 0."""
+    if t < 0 or t > history.max_t:
+        return None
+    from pyabc.weighted_statistics import weighted_quantile
+
+    weights, stats = history.get_weighted_sum_stats_for_model(m=0, t=t)
+    worst = worst_residuals(targets, stats)
+    w = np.asarray(weights, float)
+    return float(weighted_quantile(points=worst, weights=w / w.sum(), alpha=0.5))
+
+
 class CalibrationSMC(pyabc.ABCSMC):
     """ABC-SMC that stops at the first of: the asked generations, the run budget, the floor
     epsilon reached with every target weighted 1 (or held for FLOOR_GENERATIONS generations),
-    epsilon zero, or epsilon no longer falling by STALL in two generations. ``stop_reason`` says which."""
+    epsilon zero, or the fit no longer improving by STALL in two generations. ``stop_reason`` says which."""
 
     stop_reason: str | None = None
 
     def check_terminate(self, t: int, acceptance_rate: float) -> bool:
-        from pyabc.inference_util import eps_from_hist
-
         eps = float(self.eps(t))
-        prev = eps_from_hist(history=self.history, t=t - 1)
-        prev2 = eps_from_hist(history=self.history, t=t - 2)
+        targets = self.distance_function.sumstat.targets
+        fit, fit1, fit2 = (population_fit(self.history, targets, k) for k in (t, t - 1, t - 2))
         floor = float(self.minimum_epsilon or 0.0)
         weights = self.distance_function.weights_at(t)
         pops = self.history.get_all_populations()
@@ -170,8 +191,8 @@ class CalibrationSMC(pyabc.ABCSMC):
             reason = f"epsilon at --min-epsilon {floor:g}" + ("" if np.all(weights >= 1.0 - 1e-12) else " (some targets still weighted below 1)")
         elif eps == 0.0:
             reason = "epsilon zero (every accepted run meets every target exactly)"
-        elif eps > floor and _stalled(eps, prev) and _stalled(prev, prev2):
-            reason = f"epsilon stopped falling (by less than {STALL:.0%} in each of two generations)"
+        elif eps > floor and _stalled(fit, fit1) and _stalled(fit1, fit2):
+            reason = f"the fit stopped improving (the median run's worst target fell by less than {STALL:.0%} in each of two generations)"
         if reason:
             self.stop_reason = reason
             return True

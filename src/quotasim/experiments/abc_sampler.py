@@ -182,10 +182,12 @@ class DaskBackend:
         return self.client.submit(fn, *args, pure=False)
 
     def wait_any(self, pending: set) -> tuple[set, set]:
-        from distributed import wait as dask_wait
-
-        done, rest = dask_wait(list(pending), return_when="FIRST_COMPLETED")
-        return set(done), set(rest)
+        # a short poll: distributed.wait needs a default client, and a chunk takes about a second
+        while True:
+            done = {f for f in pending if f.done()}
+            if done:
+                return done, set(pending) - done
+            time.sleep(0.005)
 
     @staticmethod
     def result(fut) -> list:

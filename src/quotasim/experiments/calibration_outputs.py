@@ -54,13 +54,16 @@ def load_history(out: Path, plan: CalibrationPlan) -> dict[str, Any]:
     raw, w = history.get_distribution(m=0, t=t_last)
     raw = raw[[safe_name(p.path) for p in plan.priors]].copy()
     raw.columns = [p.path for p in plan.priors]
-    met = {}
+    from quotasim.experiments.abc_parts import population_fit
+
+    met, fit = {}, {}
     for t in pops.t:
         if t < 0:
             continue
         weights, stats = history.get_weighted_sum_stats_for_model(m=0, t=int(t))
         met[int(t)] = float(np.mean([all(within(tg, float(s[f"y{i}"])) for i, tg in enumerate(plan.targets.targets)) for s in stats]))
-    return {"pops": pops, "raw": raw.reset_index(drop=True), "weights": np.asarray(w, float), "t_last": t_last, "met": met}
+        fit[int(t)] = population_fit(history, plan.targets.targets, int(t))
+    return {"pops": pops, "raw": raw.reset_index(drop=True), "weights": np.asarray(w, float), "t_last": t_last, "met": met, "fit": fit}
 
 
 def posterior_table(plan: CalibrationPlan, raw: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
@@ -86,6 +89,7 @@ def generations_table(history: dict[str, Any], manifest: dict) -> pd.DataFrame:
             "wall_s": float(row.wall_time) if row.wall_time is not None and row.wall_time == row.wall_time else np.nan,
             "runs_executed": int(log.get(str(t), {}).get("executed", row.samples)),
             "met_all_targets": history["met"].get(t, np.nan),
+            "fit": history["fit"].get(t, np.nan),
         })
     return pd.DataFrame(rows)
 

@@ -111,17 +111,20 @@ def pairs_figure(raw: pd.DataFrame, weights: np.ndarray, pairs: pd.DataFrame, n:
 
 def generations_figure(generations: pd.DataFrame) -> dict:
     g = generations[generations["generation"] >= 0]
-    layout = subplots(1, 2, titles=["epsilon", "acceptance rate"])
+    layout = subplots(1, 3, titles=["epsilon", "acceptance rate", "fit: the median run's worst target"])
     data = [
         {"type": "scatter", "mode": "lines+markers", "x": typed(g["generation"].to_numpy()), "y": typed(g["epsilon"].to_numpy(float)),
-         "showlegend": False, **axis_ids(2, 1, 1)},
+         "showlegend": False, **axis_ids(3, 1, 1)},
         {"type": "scatter", "mode": "lines+markers", "x": typed(g["generation"].to_numpy()), "y": typed(g["acceptance_rate"].to_numpy(float)),
-         "showlegend": False, **axis_ids(2, 1, 2)},
+         "showlegend": False, **axis_ids(3, 1, 2)},
+        {"type": "scatter", "mode": "lines+markers", "x": typed(g["generation"].to_numpy()), "y": typed(g["fit"].to_numpy(float)),
+         "showlegend": False, **axis_ids(3, 1, 3)},
     ]
     layout["xaxis"]["title"] = {"text": "generation"}
     layout["xaxis2"]["title"] = {"text": "generation"}
+    layout["xaxis3"]["title"] = {"text": "generation"}
     layout["yaxis2"]["tickformat"] = ".0%"
-    layout.update(height=320, title={"text": "Epsilon and acceptance rate per generation"})
+    layout.update(height=320, title={"text": "Epsilon, acceptance rate and fit per generation (fit ≤ 1: most accepted runs meet every target)"})
     return {"data": data, "layout": layout}
 
 
