@@ -210,7 +210,7 @@ def main() -> None:
         plan = plan_sweep(target, params=PARAMS, design="sobol", samples=args.samples, options=opts)
         t0 = time.perf_counter()
         outcome, wall = timed_sweep(plan, 2, root, "full", model_s)
-        table = analyze_sweep(root / "full", plan, "sobol")
+        table, _ = analyze_sweep(root / "full", plan, "sobol")
         total = time.perf_counter() - t0
         print(
             f"full: N = {args.samples}, {plan.n_runs} runs on 2 workers: sweep {wall:.1f} s ({plan.n_runs / wall:.1f} runs/s), "

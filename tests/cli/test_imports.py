@@ -20,7 +20,8 @@ from quotasim.cli.main import app, main
 
 ROOT = Path(__file__).resolve().parents[2]
 
-HEAVY = ("numpy", "pandas", "numba", "dask", "distributed", "dash", "plotly", "pyarrow", "scipy", "SALib", "pyabc", "sqlalchemy")
+HEAVY = ("numpy", "pandas", "numba", "dask", "distributed", "dash", "plotly", "pyarrow", "scipy", "SALib", "sklearn",
+         "ema_workbench", "matplotlib", "pyabc", "sqlalchemy")
 # --help and --version parse nothing, so they need neither Pydantic (the scenario schemas, and
 # Typer's own parameter checks) nor Rich (tables and progress bars).
 NOTHING_PARSED = (*HEAVY, "pydantic", "rich")
@@ -51,6 +52,17 @@ def bad_scenario(folder: Path) -> Path:
     return path
 
 
+def fake_sweep(folder: Path) -> Path:
+    """A folder that looks like a sweep to ``discover``'s checks (its part file is never read)."""
+    sweep = folder / "sweep"
+    (sweep / "runs").mkdir(parents=True)
+    (sweep / "runs" / "part-000000000-x.parquet").write_bytes(b"")
+    manifest = {"kind": "sweep", "format": 2, "design": {"params": [{"path": "campaign.quota_usd", "lo": 500, "hi": 5000}]},
+                "outputs": ["exiled_persons", "at_review.arrested"]}
+    (sweep / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    return sweep
+
+
 QUICK = {
     "help": (["--help"], 0, NOTHING_PARSED),
     "h": (["-h"], 0, NOTHING_PARSED),
@@ -76,6 +88,12 @@ QUICK = {
     "calibrate-unknown-parameter": (["calibrate", "--targets", "dprk-2020-report", "--param", "campaign.nope=0:1", "--out", "{tmp}/o"], 2, HEAVY),
     "calibrate-bad-seed": (["calibrate", "--targets", "dprk-2020-report", "--seed", "x", "--out", "{tmp}/o"], 2, HEAVY),
     "run-posterior-without-one": (["run", "--posterior", "{tmp}", "--out", "{tmp}/o"], 2, HEAVY),
+    "discover-h": (["discover", "-h"], 0, HEAVY),
+    "discover-not-a-sweep": (["discover", "{tmp}", "--where", "exiled_persons > 1", "--out", "{tmp}/o"], 2, HEAVY),
+    "discover-no-such-folder": (["discover", "{tmp}/nope", "--where", "exiled_persons > 1", "--out", "{tmp}/o"], 2, HEAVY),
+    "discover-malformed-where": (["discover", "{sweep}", "--where", "exiled_persons >", "--out", "{tmp}/o"], 2, HEAVY),
+    "discover-unknown-output": (["discover", "{sweep}", "--where", "exiled_person > 2", "--out", "{tmp}/o"], 2, HEAVY),
+    "discover-parameter-in-where": (["discover", "{sweep}", "--where", "campaign.quota_usd > 2", "--out", "{tmp}/o"], 2, HEAVY),
     "no-such-command": (["frobnicate"], 2, HEAVY),
     "no-such-option": (["validate", "--frobnicate", "x"], 2, HEAVY),
 }
@@ -85,7 +103,8 @@ QUICK = {
 def test_quick_command_imports_no_heavy_library(case, tmp_path):
     args, expected_code, forbidden = QUICK[case]
     bad = bad_scenario(tmp_path)
-    args = [a.format(bad=bad, tmp=tmp_path) for a in args]
+    sweep = fake_sweep(tmp_path)
+    args = [a.format(bad=bad, tmp=tmp_path, sweep=sweep) for a in args]
     code, roots, output = imported_by(args, tmp_path)
     assert code == expected_code, output
     assert not roots & set(forbidden), (sorted(roots & set(forbidden)), output)
@@ -152,7 +171,7 @@ def test_short_help_on_the_app_and_every_command(capsys):
     import typer.main
 
     commands = sorted(typer.main.get_command(app).commands)
-    assert {"run", "scenarios", "show", "validate", "sweep", "sensitivity", "compare", "serve", "calibrate"} <= set(commands)
+    assert {"run", "scenarios", "show", "validate", "sweep", "sensitivity", "compare", "discover", "serve", "calibrate"} <= set(commands)
     assert main(["-h"]) == 0
     assert re.match(r"Usage: \S+ \[OPTIONS\] COMMAND", capsys.readouterr().out)  # the program name is argv[0]
     for command in commands:

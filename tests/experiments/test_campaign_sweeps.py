@@ -26,6 +26,10 @@ def test_campaign_sweep_same_with_one_or_two_processes_and_matches_simulate(tmp_
     assert (a["status"] == "ok").all(), a["error"].dropna().tolist()[:1]
     pd.testing.assert_frame_equal(comparable(a), comparable(b))
     assert a["campaign.review_day"].dtype == np.int64
+    # tables a person reads: row and replicate, counts as whole numbers, floats as floats
+    assert a["row"].tolist() == [i // 2 for i in range(8)] and a["replicate"].tolist() == [0, 1] * 4
+    assert a["at_review.arrested"].dtype == np.int64 and a["exiled_persons"].dtype == np.int64
+    assert a["collected_usd"].dtype == np.float64
     # run 5, rebuilt by hand, gives the same summary
     row = a.loc[5]
     values = {"campaign.quota_usd": row["campaign.quota_usd"], "campaign.review_day": int(row["campaign.review_day"]),
@@ -49,3 +53,12 @@ def test_compare_default_with_no_collective_punishment(tmp_path, cli):
     assert inv.loc["no-collective-punishment", "mean"] == 0
     assert inv.loc["dprk-2020-80-day-battle", "mean"] > 0
     assert "collected_by_source.households" in set(table["output"])
+    # quantiles of counts are counts
+    counts = table[table["output"].isin(["at_review.arrested", "exiled_persons", "complained"])]
+    assert (counts[["p05", "p95"]] % 1 == 0).all().all()
+    # the terminal table has the paired difference; the report opens with it
+    assert "difference to dprk-2020-80-day-battle" in stdout.replace("\n", " ") and "difference" in stdout.split("\n")[2]
+    page = (out / "compare.html").read_text()
+    opening = page[: page.index("<h2>Contents")]
+    assert "The difference each scenario makes" in opening and "relatives_investigated" in opening
+    assert ">persons" not in opening  # the opening is about outcomes, not the population

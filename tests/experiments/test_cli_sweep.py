@@ -23,6 +23,9 @@ def test_sweep_cli_writes_runs_and_manifest(tmp_path, cli):
     df = pd.read_parquet(out / "runs")
     assert len(df) == 54 and df["run"].is_unique
     assert json.loads((out / "manifest.json").read_text())["design"]["name"] == "grid"
+    assert len(list((out / "runs").glob("part-*.parquet"))) == 1  # 54 runs: one part file
+    page = (out / "report.html").read_text()
+    assert "Contents" in page and "Spearman" in page and "y_noisy" in page
 
 
 @pytest.mark.parametrize(

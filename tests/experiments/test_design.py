@@ -63,11 +63,32 @@ def test_run_seeds_are_distinct_and_seed_zero_is_a_seed():
     assert (seeds >= 0).all()
 
 
-def test_default_params_are_the_scenario_ranges(default_target):
+def test_default_params_are_the_scenario_ranges_less_the_inert_ones(default_target):
     plan = plan_sweep(default_target, design="lhs", samples=4)
-    assert [p.path for p in plan.params] == list(default_target.ranges())
+    inert = default_target.inert()
+    assert "trade.usd_per_day" in inert  # trade is shut in the default scenario
+    assert [p.path for p in plan.params] == [k for k in default_target.ranges() if k not in inert]
+    assert plan.left_out == {k: inert[k] for k in default_target.ranges() if k in inert}
+    assert plan.design_json()["left_out"]["trade.usd_per_day"].startswith("trade is shut")
+    forced = plan_sweep(default_target, params=["trade.usd_per_day"], design="lhs", samples=4)
+    assert [p.path for p in forced.params] == ["trade.usd_per_day"] and forced.left_out == {}
     review = next(p for p in plan.params if p.path == "campaign.review_day")
     assert review.integer and np.all(plan.values[:, plan.params.index(review)] % 1 == 0)
+
+
+def test_locality_parameters_are_labelled_by_locality_name(default_target):
+    plan = plan_sweep(default_target, params=["localities.3.opportunity_usd_per_day"], samples=3)
+    spec = plan.design_json()["params"][0]
+    assert spec["path"] == "localities.3.opportunity_usd_per_day"
+    assert spec["label"] == "localities[Haeju fishing base (South Hwanghae)].opportunity_usd_per_day"
+
+
+def test_crn_gives_replicate_r_the_same_seed_in_every_row():
+    plan = plan_sweep(ISHIGAMI, design="morris", samples=4, replicates=3, crn=True, dummy=True)
+    seeds = plan.seeds().reshape(plan.rows, 3)
+    assert (seeds == seeds[0]).all() and len(set(seeds[0].tolist())) == 3
+    assert plan.params[-1].dummy and plan.run_columns == [0, 1, 2]
+    assert "dummy" not in plan.run_values(5)
 
 
 def test_param_option_overrides_and_uses_scenario_range(default_target):

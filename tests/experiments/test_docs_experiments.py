@@ -26,7 +26,7 @@ def test_designs_and_flags_are_documented():
     import typer.main
 
     group = typer.main.get_command(app)
-    for command in ("sweep", "sensitivity", "compare"):
+    for command in ("sweep", "sensitivity", "compare", "discover"):
         for param in group.commands[command].params:
             for opt in getattr(param, "opts", []):
                 if opt.startswith("--"):

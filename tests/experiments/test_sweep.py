@@ -38,7 +38,7 @@ def test_runs_table_layout_and_manifest(tmp_path):
     assert (outcome.done, outcome.failed, outcome.ran) == (60, 0, 60)
     df = pd.read_parquet(tmp_path / "s" / "runs")  # the whole dataset, as the docs promise
     assert sorted(df["run"]) == list(range(60))
-    assert list(df.columns[:5]) == ["run", "seed", "x1", "x2", "x3"] and {"status", "error", "wall_s", "cpu_s", "y", "y_noisy"} <= set(df)
+    assert list(df.columns[:7]) == ["run", "row", "replicate", "seed", "x1", "x2", "x3"] and {"status", "error", "wall_s", "cpu_s", "y", "y_noisy"} <= set(df)
     df = read_runs(tmp_path / "s")
     pd.testing.assert_frame_equal(df[["y", "y_noisy"]], expected_outputs(df))
     # replicates share the design row's values and differ in seed

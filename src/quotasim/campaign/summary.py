@@ -61,17 +61,18 @@ def build_summary(state, record, *, scenario_name: str, seed: int) -> dict:
     by_review = np.array([d.by_review for d in record.days])
     in_campaign = np.array([d.in_campaign for d in record.days])
 
-    def count(key: str, at_review: bool = False) -> int:
-        return int(sum((lg.at_review[key] if at_review else getattr(lg, key)).astype(bool).sum() for lg in ledgers if not at_review or lg.at_review is not None))
+    reviewed = [lg for lg in ledgers if lg.at_review is not None]  # a run always reaches its reviews
+
+    def count(key: str) -> int:
+        """Official-campaigns with a non-zero ``key`` in their ledger, through the campaign's end."""
+        return int(sum(np.count_nonzero(getattr(lg, key)) for lg in ledgers))
+
+    def count_at_review(key: str) -> int:
+        """Official-campaigns with a non-zero ``key`` in their ledger at the review."""
+        return int(sum(np.count_nonzero(lg.at_review[key]) for lg in reviewed))
 
     def met(at_review: bool) -> int:
-        total = 0
-        for lg in ledgers:
-            if at_review and lg.at_review is None:
-                continue
-            delivered = lg.at_review["delivered"] if at_review else lg.delivered
-            total += int((delivered >= lg.quota).sum())
-        return total
+        return int(sum(np.count_nonzero((lg.at_review["delivered"] if at_review else lg.delivered) >= lg.quota) for lg in reviewed))
 
     def review_count(code: int) -> int:
         return int(sum((lg.outcome == code).sum() for lg in ledgers))
@@ -85,9 +86,7 @@ def build_summary(state, record, *, scenario_name: str, seed: int) -> dict:
 
     collected_by_source = {s: float(sum(lg.by_source[s].sum() for lg in ledgers)) for s in SOURCES}
     collected = float(sum(lg.delivered.sum() for lg in ledgers))
-    at_review_by_source = {
-        s: float(sum(lg.at_review[f"from_{s}"].sum() for lg in ledgers if lg.at_review is not None)) for s in SOURCES
-    }
+    at_review_by_source = {s: float(sum(lg.at_review[f"from_{s}"].sum() for lg in reviewed)) for s in SOURCES}
     case_waits = record.case_wait[record.case_wait >= 0]
     sorted_start = np.sort(hh.holdings_start)
     decile_taken = taken_by_decile(hh.holdings_start, sorted_start, record.taken)
@@ -164,13 +163,13 @@ def build_summary(state, record, *, scenario_name: str, seed: int) -> dict:
         "at_review.collected_usd": float(sum(at_review_by_source.values())),
         **{f"at_review.collected_by_source.{s}": v for s, v in at_review_by_source.items()},
         "at_review.met_quota": met(at_review=True),
-        "at_review.delivered_something": count("delivered", True),
-        "at_review.paid_from_savings": count("from_own_savings", True),
-        "at_review.shirked": count("shirk_days", True),
-        "at_review.complained": count("complaint_days", True),
-        "at_review.indignation_reported": count("indignant", True),
-        "at_review.criticised_in_sessions": count("criticisms", True),
-        "at_review.complaint_days": int(sum(lg.at_review["complaint_days"].sum() for lg in ledgers if lg.at_review is not None)),
+        "at_review.delivered_something": count_at_review("delivered"),
+        "at_review.paid_from_savings": count_at_review("from_own_savings"),
+        "at_review.shirked": count_at_review("shirk_days"),
+        "at_review.complained": count_at_review("complaint_days"),
+        "at_review.indignation_reported": count_at_review("indignant"),
+        "at_review.criticised_in_sessions": count_at_review("criticisms"),
+        "at_review.complaint_days": int(sum(lg.at_review["complaint_days"].sum() for lg in reviewed)),
         "at_review.referred_by_informants": int(flow("referred_by_informants", by_review)),
         "at_review.arrested": int(flow("arrests", by_review)),
         "at_review.relatives_investigated": int(flow("relatives_investigated", by_review)),

@@ -72,7 +72,9 @@ def compare(
     tmp = out_dir / ".compare.csv.tmp"
     table.to_csv(tmp, index=False)
     tmp.replace(out_dir / "compare.csv")
-    page = compare_report(table, runs, title=" vs ".join(runs), meta={"replicates": replicates, "seed": plans[0].seed, "version": __version__})
+    model = targets[0].model
+    page = compare_report(table, runs, title=" vs ".join(runs),
+                          meta={"replicates": replicates, "seed": plans[0].seed, "version": __version__, "model": model})
     if posterior is not None:  # calibration (issue 11): compare.html says the intervals hold parameter uncertainty
         from quotasim.experiments.posterior import annotate_compare_page
 
@@ -80,30 +82,44 @@ def compare(
     tmp = out_dir / ".compare.html.tmp"
     tmp.write_text(page, "utf-8")
     tmp.replace(out_dir / "compare.html")
-    out.print(_table(table))
+    out.print(_table(table, model))
     err.print(f"table in [bold]{out_dir / 'compare.csv'}[/], report in [bold]{out_dir / 'compare.html'}[/]")
 
 
-def _table(table) -> Table:
+def _table(table, model: str) -> Table:
+    """Mean [90% interval] per scenario and, for each scenario after the first, the paired
+    difference to the first; headline outcomes first, outputs with one value everywhere left out."""
     from rich.table import Table
 
-    t = Table(title="mean [90% interval]", show_header=True)
+    from quotasim.experiments.outcomes import headline
+    from quotasim.experiments.report import fmt_value
+
     names = list(dict.fromkeys(table["scenario"])) if len(table) else []
+    t = Table(title=f"mean [90% interval]; difference to {names[0] if names else 'the first'}, paired by replicate", show_header=True)
     t.add_column("output")
-    for n in names:
+    for i, n in enumerate(names):
         t.add_column(n, justify="right")
-    for output, df in table.groupby("output", sort=False):
+        if i:
+            t.add_column("difference" if len(names) == 2 else f"{n} − first", justify="right")
+    outputs = list(dict.fromkeys(table["output"])) if len(table) else []
+    top = headline(model, outputs)
+    for output in top + [o for o in outputs if o not in top]:
+        df = table[table["output"] == output]
+        if df["mean"].nunique(dropna=False) == 1 and (df["p05"] == df["p95"]).all():
+            continue  # the same single value everywhere: nothing to compare
+
+        def g(v, _o=output):
+            return fmt_value(model, _o, v)
+
         cells = []
-        for n in names:
+        for i, n in enumerate(names):
             row = df[df["scenario"] == n]
             if not len(row) or row["n"].iloc[0] == 0:
-                cells.append("–")
+                cells += ["–"] if not i else ["–", "–"]
                 continue
-            m, lo, hi = row["mean"].iloc[0], row["p05"].iloc[0], row["p95"].iloc[0]
-            cells.append(f"{_g(m)} [{_g(lo)}, {_g(hi)}]")
+            r = row.iloc[0]
+            cells.append(f"{g(r['mean'])} [{g(r['p05'])}, {g(r['p95'])}]")
+            if i:
+                cells.append(f"{g(r['diff_mean'])} [{g(r['diff_p05'])}, {g(r['diff_p95'])}]")
         t.add_row(output, *cells)
     return t
-
-
-def _g(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"

@@ -18,6 +18,7 @@ import typer
 
 from quotasim.cli import calibrate as calibrate_cmd
 from quotasim.cli import compare as compare_cmd
+from quotasim.cli import discover as discover_cmd
 from quotasim.cli import run as run_cmd
 from quotasim.cli import scenarios as scenarios_cmd
 from quotasim.cli import sensitivity as sensitivity_cmd
@@ -59,6 +60,7 @@ app.command("validate")(scenarios_cmd.validate)
 app.command("sweep")(sweep_cmd.sweep)
 app.command("sensitivity")(sensitivity_cmd.sensitivity)
 app.command("compare")(compare_cmd.compare)
+app.command("discover")(discover_cmd.discover)
 app.command("serve")(serve_cmd.serve)
 app.command("calibrate")(calibrate_cmd.calibrate)
 

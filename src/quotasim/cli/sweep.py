@@ -21,6 +21,7 @@ SCHEDULER = typer.Option(None, "--scheduler", help="Run on an existing Dask clus
 PROCESSES = typer.Option(None, "--processes", help="Local worker processes (default: one per core; 1 runs in this process).")
 BATCH = typer.Option(None, "--batch-size", help="Runs per task and part file (default: sized from run times, about 2 s of work each).")
 RESUME = typer.Option(False, "--resume", help="Finish the sweep already in --out (same arguments); redo nothing.")
+DRY_RUN = typer.Option(False, "--dry-run", help="Print the plan (runs, parameters varied and left out, an estimate of the time) and exit.")
 
 
 def sweep(
@@ -36,20 +37,23 @@ def sweep(
     second_order: bool = typer.Option(True, "--second-order/--no-second-order", help="Sobol: Saltelli design with second-order terms (N·(2d+2) rows) or without (N·(d+2))."),
     levels: int = typer.Option(4, "--levels", help="Morris: grid levels (even)."),
     save_daily: bool = typer.Option(False, "--save-daily", help="Also keep each run's daily table in DIR/daily/."),
+    output: list[str] = typer.Option([], "--output", help="An outcome report.html shows (repeatable); default: the headline outcomes."),
     workers: Optional[int] = WORKERS,
     scheduler: Optional[str] = SCHEDULER,
     processes: Optional[int] = PROCESSES,
     batch_size: Optional[int] = BATCH,
     resume: bool = RESUME,
     posterior: Optional[Path] = typer.Option(None, "--posterior", help="Replicate j of every row at posterior draw j of the calibration in DIR, for the parameters not varied."),
+    dry_run: bool = DRY_RUN,
 ) -> None:
-    """Run a scenario over a design; one Parquet row per run in DIR/runs, resumable."""
+    """Run a scenario over a design; one Parquet row per run in DIR/runs and DIR/report.html; resumable."""
     sweep_seed = parse_seed(seed)  # before the imports below (NumPy, pyarrow), so a refusal is quick
     from quotasim.experiments.design import DesignOptions
     from quotasim.experiments.models import load_target
     from quotasim.experiments.sweep import plan_sweep
 
     target = load_target(scenario, set_)
+    outputs = check_output_option(target, output)
     plan = plan_sweep(
         target, params=param, design=design, samples=samples, replicates=replicates, seed=sweep_seed,
         design_file=design_file, options=DesignOptions(second_order=second_order, levels=levels), save_daily=save_daily,
@@ -58,19 +62,82 @@ def sweep(
         from quotasim.experiments.posterior import sweep_plan
 
         plan = sweep_plan(plan, posterior)
-    outcome = execute(plan, out_dir, workers=workers, scheduler=scheduler, processes=processes, batch_size=batch_size, resume=resume)
+    outcome = execute(plan, out_dir, workers=workers, scheduler=scheduler, processes=processes, batch_size=batch_size,
+                      resume=resume, dry_run=dry_run)
+    if outcome is None:
+        return
     report_outcome(outcome)
+    if outcome.done == outcome.total:
+        from quotasim.experiments.sweep_report import write_sweep_report
+
+        path = write_sweep_report(out_dir, outputs=outputs)
+        err.print(f"report in [bold]{path}[/]")
 
 
-def execute(plan, out_dir: Path, *, workers, scheduler, processes, batch_size, resume, label: str | None = None):
-    """Check the folder, build the executor, run the sweep under a progress bar; Ctrl-C stops cleanly."""
+def check_output_option(target, names: list[str]) -> list[str]:
+    """``--output`` names checked against the outputs the model declares (before anything runs)."""
+    from quotasim.experiments.outcomes import check_outputs
+
+    known = target.declared_outputs()
+    if not names or known is None:
+        return list(dict.fromkeys(names))
+    return check_outputs(names, list(known), where="--output", params=target.ranges())
+
+
+def plan_lines(plan) -> list[str]:
+    """The plan in a few lines: runs, parameters varied and left out, seeds."""
+    varied = [p for p in plan.params if not p.dummy]
+    dummy = " + the dummy" if len(varied) < len(plan.params) else ""
+    rows = f"{plan.rows:,} design rows × {plan.replicates} replicate{'s' if plan.replicates > 1 else ''}"
+    seeds = "; common random numbers (replicate r has the same seed in every row)" if plan.crn else ""
+    lines = [f"{plan.target.name}: {plan.n_runs:,} runs ({plan.design}: {rows}), {len(varied)} parameter{'' if len(varied) == 1 else 's'}{dummy} varied{seeds}"]
+    if plan.left_out:
+        lines.append(f"left out, as they cannot act in this scenario ({len(plan.left_out)}; name one with --param to vary it anyway):")
+        lines += [f"  {path}: {why}" for path, why in plan.left_out.items()]
+    return lines
+
+
+def _workers(workers, scheduler, processes) -> int | None:
+    import os
+
+    if scheduler is not None:
+        return None
+    if workers is not None:
+        return workers
+    return processes or os.cpu_count() or 1
+
+
+def execute(plan, out_dir: Path, *, workers, scheduler, processes, batch_size, resume, label: str | None = None,
+            dry_run: bool = False):
+    """Check the folder, say what it will cost, build the executor, run the sweep under a progress
+    bar (Ctrl-C stops cleanly). With ``dry_run`` print the plan and return None."""
+    from quotasim.experiments.cost import LARGE_DESIGN, measure
     from quotasim.experiments.executor import make_executor
-    from quotasim.experiments.store import prepare_folder
+    from quotasim.experiments.store import completed_runs, prepare_folder
     from quotasim.experiments.sweep import run_sweep
 
+    make_executor_args = {"scheduler": scheduler, "workers": workers, "processes": processes}
+    if dry_run:
+        if scheduler is None:
+            make_executor(**make_executor_args)  # checks the flags; starts nothing
+        else:
+            from quotasim.experiments.executor import _check_address
+
+            _check_address(scheduler)
+        for line in plan_lines(plan):
+            out.print(line, markup=False)
+        out.print(measure(plan, _workers(workers, scheduler, processes)).text(), markup=False)
+        out.print(f"dry run: nothing was run or written (the sweep would write {out_dir})", markup=False)
+        return None
     prepare_folder(out_dir, plan.fingerprint(), resume=resume)  # refuse before connecting anywhere
-    executor = make_executor(scheduler=scheduler, workers=workers, processes=processes)
-    err.print(f"{label or plan.target.name}: {plan.n_runs:,} runs ({plan.design}, {len(plan.params)} parameter{'' if len(plan.params) == 1 else 's'}) on {executor.label}")
+    executor = make_executor(**make_executor_args)
+    for line in plan_lines(plan):
+        err.print(line, markup=False, highlight=False)
+    todo = plan.n_runs - (len(completed_runs(out_dir)) if resume else 0)
+    if todo > LARGE_DESIGN:
+        estimate = measure(plan, executor.workers if scheduler is None else None, todo)
+        err.print(f"{todo:,} runs to do; {estimate.text()}", markup=False)
+    err.print(f"running on {executor.label}", markup=False)
     with progress_bar(label or "runs") as update:
         try:
             return run_sweep(plan, out_dir, executor=executor, resume=resume, batch_size=batch_size, progress=update)

@@ -20,7 +20,8 @@ import pandas as pd
 from quotasim.errors import InputError
 from quotasim.experiments.design import DesignOptions
 from quotasim.experiments.executor import Executor
-from quotasim.experiments.store import MANIFEST, now_iso, prepare_folder, read_manifest, read_runs, write_json_atomic
+from quotasim.experiments.outcomes import is_count
+from quotasim.experiments.store import FORMAT, MANIFEST, now_iso, prepare_folder, read_manifest, read_runs, write_json_atomic
 from quotasim.experiments.sweep import SweepPlan, run_sweep
 
 QUANTILES = (0.05, 0.95)
@@ -64,7 +65,7 @@ def run_compare(
         from quotasim import __version__
 
         manifest = {
-            "format": 1, "kind": "compare", "fingerprint": fingerprint, "quotasim_version": __version__,
+            "format": FORMAT, "kind": "compare", "fingerprint": fingerprint, "quotasim_version": __version__,
             "started": now_iso(), "replicates": plans[0].replicates, "seed": plans[0].seed,
             "scenarios": [{"folder": f"scenarios/{n}", **p.target.describe()} for n, p in zip(names, plans)],
         }
@@ -92,25 +93,30 @@ def summarize(out: Path) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
                 outputs.append(k)
     names = list(runs)
     base = runs[names[0]] if names else pd.DataFrame()
+    model = (manifest.get("scenarios") or [{}])[0].get("model", "")
     rows = []
     for key in outputs:
+        # quantiles of a count are counts: an observed value, not one interpolated between two
+        method = "inverted_cdf" if is_count(model, key) else "linear"
         for name in names:
             df = runs[name]
             ok = df["status"] == "ok"
-            y = df.loc[ok, key].to_numpy(dtype=float) if key in df else np.zeros(0)
+            y = df.loc[ok, key].to_numpy(dtype=float, na_value=np.nan) if key in df else np.zeros(0)
+            y = y[~np.isnan(y)]
             rec = {
                 "output": key, "scenario": name, "n": int(len(y)), "failed": int((~ok).sum()),
                 "mean": float(np.mean(y)) if len(y) else np.nan,
-                "p05": float(np.quantile(y, QUANTILES[0])) if len(y) else np.nan,
-                "p95": float(np.quantile(y, QUANTILES[1])) if len(y) else np.nan,
+                "p05": float(np.quantile(y, QUANTILES[0], method=method)) if len(y) else np.nan,
+                "p95": float(np.quantile(y, QUANTILES[1], method=method)) if len(y) else np.nan,
             }
             if name != names[0] and key in df and key in base:
                 paired = df[["run", "status", key]].merge(base[["run", "status", key]], on="run", suffixes=("", "_base"))
                 good = (paired["status"] == "ok") & (paired["status_base"] == "ok")
-                diff = (paired.loc[good, key] - paired.loc[good, f"{key}_base"]).to_numpy(dtype=float)
+                diff = (paired.loc[good, key] - paired.loc[good, f"{key}_base"]).to_numpy(dtype=float, na_value=np.nan)
+                diff = diff[~np.isnan(diff)]
                 if len(diff):
-                    rec.update(diff_mean=float(diff.mean()), diff_p05=float(np.quantile(diff, QUANTILES[0])),
-                               diff_p95=float(np.quantile(diff, QUANTILES[1])))
+                    rec.update(diff_mean=float(diff.mean()), diff_p05=float(np.quantile(diff, QUANTILES[0], method=method)),
+                               diff_p95=float(np.quantile(diff, QUANTILES[1], method=method)))
             rows.append(rec)
     table = pd.DataFrame(rows)
     for c in ("diff_mean", "diff_p05", "diff_p95"):

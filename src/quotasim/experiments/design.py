@@ -36,17 +36,40 @@ from quotasim.experiments.seeds import design_seed
 MAX_RUNS = 10_000_000
 
 
+DUMMY = "dummy"
+"""The name of the dummy parameter a sensitivity analysis adds: in the design, read by nothing."""
+
+
 @dataclass(frozen=True)
 class ParamSpec:
-    """One varied parameter: key path, range [lo, hi], and whether it takes whole numbers."""
+    """One varied parameter: key path, range [lo, hi], and whether it takes whole numbers.
+
+    ``label`` is how a person reads it (a locality's parameter names the locality); ``dummy``
+    marks the sensitivity analysis's dummy parameter, which is in the design but never sent to a run.
+    """
 
     path: str
     lo: float
     hi: float
     integer: bool = False
+    label: str = ""
+    dummy: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.label or self.path
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "lo": self.lo, "hi": self.hi, "integer": self.integer}
+        spec: dict[str, Any] = {"path": self.path, "lo": self.lo, "hi": self.hi, "integer": self.integer}
+        if self.label and self.label != self.path:
+            spec["label"] = self.label
+        if self.dummy:
+            spec["dummy"] = True
+        return spec
+
+
+def dummy_param() -> ParamSpec:
+    return ParamSpec(DUMMY, 0.0, 1.0, False, "dummy (read by nothing: the noise floor)", dummy=True)
 
 
 @dataclass(frozen=True)
@@ -72,6 +95,8 @@ def parse_param(text: str, target) -> ParamSpec:
     path = path.strip()
     if not path or any(not part for part in path.split(".")):
         raise InputError(f"expected key.path=lo:hi or key.path, found {text!r}", where="--param")
+    if path == DUMMY:
+        raise InputError(f"{DUMMY!r} is the name of the sensitivity analysis's dummy parameter, not a parameter", where="--param")
     integer = target.is_integer(path, where="--param")
     if not sep:
         ranges = target.ranges()
@@ -95,11 +120,16 @@ def parse_param(text: str, target) -> ParamSpec:
     if lo == hi:
         raise InputError(f"range is a single value ({lo:g}); give lo:hi with lo < hi, or fix it with --set", where="--param", key=path)
     target.check_range(path, lo, hi, integer, where="--param")
-    return ParamSpec(path, float(lo), float(hi), integer)
+    return ParamSpec(path, float(lo), float(hi), integer, target.label(path))
 
 
-def resolve_params(target, param_args: Sequence[str]) -> list[ParamSpec]:
-    """The varied parameters: those named by ``--param``, else every parameter with a range."""
+def resolve_params(target, param_args: Sequence[str]) -> tuple[list[ParamSpec], dict[str, str]]:
+    """The varied parameters, and those left out with the reason.
+
+    With ``--param``, exactly the parameters named (an inert one too: the user asked for it).
+    Without, every parameter with a range except those that cannot act in the scenario
+    (``target.inert()``: varying them would show only noise).
+    """
     if param_args:
         params = [parse_param(text, target) for text in param_args]
         seen = set()
@@ -107,15 +137,20 @@ def resolve_params(target, param_args: Sequence[str]) -> list[ParamSpec]:
             if p.path in seen:
                 raise InputError("given twice", where="--param", key=p.path)
             seen.add(p.path)
-        return params
+        return params, {}
     params = []
     where = f"scenario {target.name}"
+    inert = target.inert()
+    left_out: dict[str, str] = {}
     for path, (lo, hi) in target.ranges().items():
+        if path in inert:
+            left_out[path] = inert[path]
+            continue
         if lo < hi:
             integer = target.is_integer(path, where=where)
             target.check_range(path, lo, hi, integer, where=where)
-            params.append(ParamSpec(path, float(lo), float(hi), integer))
-    return params
+            params.append(ParamSpec(path, float(lo), float(hi), integer, target.label(path)))
+    return params, left_out
 
 
 def nearest_power_of_two(n: int) -> int:
@@ -253,6 +288,6 @@ def read_design_file(path: Path, target) -> tuple[list[ParamSpec], np.ndarray, s
         if integer and not np.all(values == np.rint(values)):
             row = int(np.argmax(values != np.rint(values)))
             raise InputError(f"row {row + 1} must be a whole number, found {values[row]!r}", where=where, key=str(col))
-        params.append(ParamSpec(str(col), float(values.min()), float(values.max()), integer))
+        params.append(ParamSpec(str(col), float(values.min()), float(values.max()), integer, target.label(str(col))))
     matrix = df.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     return params, matrix, digest

@@ -108,6 +108,28 @@ class ScenarioTarget:
                     key=path,
                 ) from None
 
+    def inert(self) -> dict[str, str]:
+        """Parameters that cannot act in this scenario: key path -> why."""
+        from quotasim.scenario import inert_parameters
+
+        return inert_parameters(self.scenario)
+
+    def label(self, path: str) -> str:
+        """``localities.3.opportunity_usd_per_day`` -> ``localities[Haeju fishing base].opportunity_usd_per_day``."""
+        parts = path.split(".")
+        if len(parts) >= 3 and parts[1].isdigit():
+            try:
+                name = self.scenario.value(f"{parts[0]}.{parts[1]}.name")
+            except InputError:
+                return path
+            if isinstance(name, str) and name:
+                return f"{parts[0]}[{name}]." + ".".join(parts[2:])
+        return path
+
+    def declared_outputs(self) -> dict[str, Any] | None:
+        """The numeric summary keys this model declares (key -> declaration), or None if it declares none."""
+        return declared_outputs(self.scenario.model)
+
     def describe(self) -> dict[str, Any]:
         return {
             "kind": "scenario",
@@ -149,6 +171,7 @@ class FunctionTarget:
     seed: int = 0
     description: str = ""
     model: str = field(default="test")
+    outputs: tuple[str, ...] = ()
 
     def ranges(self) -> dict[str, tuple[float, float]]:
         return dict(self.params)
@@ -164,6 +187,15 @@ class FunctionTarget:
 
     def check_range(self, path: str, lo: float, hi: float, integer: bool, *, where: str) -> None:
         """Any finite range is valid for a test function."""
+
+    def inert(self) -> dict[str, str]:
+        return {}
+
+    def label(self, path: str) -> str:
+        return path
+
+    def declared_outputs(self) -> dict[str, Any] | None:
+        return {name: None for name in self.outputs} if self.outputs else None
 
     def describe(self) -> dict[str, Any]:
         return {"kind": "test", "name": self.name, "model": "test", "origin": f"{TEST_PREFIX}{self.name}"}
@@ -202,6 +234,16 @@ def ishigami_flaky(values: Mapping[str, float], rng: np.random.Generator) -> dic
     return ishigami(values, rng)
 
 
+RECTANGLE = {"x1": (0.2, 0.6), "x2": (0.5, 1.0)}
+"""Where :func:`rectangle` is true: x1 in (0.2, 0.6) and x2 in (0.5, 1.0); x3 and x4 play no part."""
+
+
+def rectangle(values: Mapping[str, float], rng: np.random.Generator) -> dict[str, float]:
+    """1 inside a known rectangle of two of four inputs on [0, 1], else 0 (for scenario discovery tests)."""
+    inside = all(lo < values[k] < hi for k, (lo, hi) in RECTANGLE.items())
+    return {"inside": float(inside), "x_sum": values["x1"] + values["x2"] + values["x3"] + values["x4"]}
+
+
 def ishigami_indices(a: float = 7.0, b: float = 0.1) -> dict[str, dict[str, float]]:
     """Analytic first-order (S1) and total (ST) Sobol indices of the Ishigami function."""
     pi = math.pi
@@ -217,11 +259,30 @@ def ishigami_indices(a: float = 7.0, b: float = 0.1) -> dict[str, dict[str, floa
 
 _ISHIGAMI_RANGES = {"x1": (-math.pi, math.pi), "x2": (-math.pi, math.pi), "x3": (-math.pi, math.pi)}
 
+_ISHIGAMI_OUTPUTS = ("y", "y_noisy")
+
 TEST_MODELS: dict[str, FunctionTarget] = {
-    "ishigami": FunctionTarget("ishigami", _ISHIGAMI_RANGES, ishigami, description="Ishigami function"),
-    "ishigami-slow": FunctionTarget("ishigami-slow", _ISHIGAMI_RANGES, ishigami_slow, description="Ishigami, 20 ms per run"),
-    "ishigami-flaky": FunctionTarget("ishigami-flaky", _ISHIGAMI_RANGES, ishigami_flaky, description="Ishigami, raises when x1 > 2"),
+    "ishigami": FunctionTarget("ishigami", _ISHIGAMI_RANGES, ishigami, description="Ishigami function", outputs=_ISHIGAMI_OUTPUTS),
+    "ishigami-slow": FunctionTarget("ishigami-slow", _ISHIGAMI_RANGES, ishigami_slow, description="Ishigami, 20 ms per run",
+                                    outputs=_ISHIGAMI_OUTPUTS),
+    "ishigami-flaky": FunctionTarget("ishigami-flaky", _ISHIGAMI_RANGES, ishigami_flaky, description="Ishigami, raises when x1 > 2",
+                                     outputs=_ISHIGAMI_OUTPUTS),
+    "rectangle": FunctionTarget("rectangle", {f"x{i}": (0.0, 1.0) for i in range(1, 5)}, rectangle,
+                                description="1 inside a rectangle of x1 and x2, else 0", outputs=("inside", "x_sum")),
 }
+
+
+def declared_outputs(model: str) -> dict[str, Any] | None:
+    """The numeric summary keys a model declares, key -> declaration (None: the model declares none).
+
+    The campaign model declares every summary key with its type and unit
+    (``quotasim.campaign.outputs``); strings (the provenance) are not outputs of a sweep.
+    """
+    if model != "campaign":
+        return None
+    from quotasim.campaign.outputs import SUMMARY
+
+    return {k.path: k for k in SUMMARY if k.type in (int, float, bool) and k.path not in SKIP_SUMMARY_KEYS}
 
 
 def load_target(ref: str, overrides=(), *, where: str = "scenario"):

@@ -4,9 +4,10 @@ Layout of ``DIR``::
 
     manifest.json        what the sweep is (fingerprint, scenario, design, version, start time),
                          rewritten atomically; per-run wall times when a session ends
-    design.parquet       the design: run, seed and each varied parameter (written once)
-    runs/part-*.parquet  finished runs, a few large files (or one per batch): run, seed, parameters, status, error,
-                         wall_s, cpu_s, every summary output; ``pandas.read_parquet("DIR/runs")`` reads all
+    design.parquet       the design: run, row, replicate, seed and each varied parameter (written once)
+    runs/part-*.parquet  finished runs, a few large files (or one per batch): run, row, replicate, seed,
+                         parameters, status, error, wall_s, cpu_s, every summary output (whole-number
+                         outputs as int64); ``pandas.read_parquet("DIR/runs")`` reads all
     daily/part-*.parquet with --save-daily: the daily table of each run, with a ``run`` column
 
 Every file is written to a hidden temporary name and renamed into place (``os.replace``), so a
@@ -33,10 +34,10 @@ from quotasim.experiments.executor import BatchResult
 from quotasim.outputs.write import write_json_atomic  # noqa: F401  (the one atomic JSON writer; used by sweep/compare)
 
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: runs carry row and replicate columns, whole-number outputs are int64
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
-BASE_COLUMNS = ("run", "seed")
+BASE_COLUMNS = ("run", "row", "replicate", "seed")
 META_COLUMNS = ("status", "error", "wall_s", "cpu_s")
 
 
@@ -86,6 +87,12 @@ def prepare_folder(out: Path, fingerprint: str, *, resume: bool) -> dict[str, An
     manifest = read_manifest(out)
     if manifest is None:
         raise InputError(f"--resume: the folder holds no {MANIFEST}; it is not a quotasim sweep", where=f"--out {out}")
+    if manifest.get("format", 1) != FORMAT:
+        raise InputError(
+            f"--resume: the folder was written by an older quotasim (sweep format {manifest.get('format', 1)}, "
+            f"now {FORMAT}); run the sweep again in a new folder",
+            where=f"--out {out}",
+        )
     if manifest.get("fingerprint") != fingerprint:
         raise InputError(
             "--resume: the folder belongs to another sweep (scenario, design, parameters, samples, "
@@ -111,13 +118,21 @@ def clean_partials(out: Path) -> None:
                 p.unlink(missing_ok=True)
 
 
+def read_part(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """One part file, read through one open handle: a part is rewritten by renaming a new file over
+    it, and a reader that looked the file up by name, then opened it, could see the old size with
+    the new content (pyarrow: "Page was smaller than expected"); the handle pins one version."""
+    with open(path, "rb") as handle:
+        return pq.read_table(handle, columns=columns)
+
+
 def completed_runs(out: Path) -> np.ndarray:
     """Sorted run indices that have a record in ``out/runs`` (ok or failed)."""
     runs_dir = Path(out) / "runs"
     parts = sorted(runs_dir.glob("part-*.parquet")) if runs_dir.is_dir() else []
     if not parts:
         return np.zeros(0, dtype=np.int64)
-    idx = np.concatenate([pq.read_table(p, columns=["run"]).column("run").to_numpy() for p in parts])
+    idx = np.concatenate([read_part(p, columns=["run"]).column("run").to_numpy() for p in parts])
     return np.sort(idx.astype(np.int64))
 
 
@@ -138,8 +153,10 @@ class RunWriter:
     """
 
     def __init__(self, out: Path, params, outputs: Sequence[str] | None, on_outputs, *, save_daily: bool,
-                 part_runs: int | None = None):
+                 part_runs: int | None = None, replicates: int = 1, integer_outputs: frozenset[str] = frozenset()):
         self.out = Path(out)
+        self.replicates = int(replicates)
+        self.integer_outputs = integer_outputs
         self.params = list(params)
         self.outputs = list(outputs) if outputs is not None else None
         self.on_outputs = on_outputs
@@ -153,18 +170,18 @@ class RunWriter:
             self._upgrade_parts()
 
     def schema(self) -> pa.Schema:
-        fields = [pa.field("run", pa.int64()), pa.field("seed", pa.int64())]
+        fields = [pa.field(name, pa.int64()) for name in BASE_COLUMNS]
         fields += [pa.field(p.path, pa.int64() if p.integer else pa.float64()) for p in self.params]
         fields += [pa.field("status", pa.string()), pa.field("error", pa.string()), pa.field("wall_s", pa.float64()),
                    pa.field("cpu_s", pa.float64())]
-        fields += [pa.field(k, pa.float64()) for k in self.outputs or []]
+        fields += [pa.field(k, pa.int64() if k in self.integer_outputs else pa.float64()) for k in self.outputs or []]
         return pa.schema(fields)
 
     def write(self, result: BatchResult, values: np.ndarray) -> None:
         """Write a finished batch; ``values`` holds its runs' parameter values (one row per run)."""
         if self.outputs is None and result.ok.any():
             first = int(np.argmax(result.ok))
-            reserved = {"run", "seed", "status", "error", "wall_s", "cpu_s", *(p.path for p in self.params)}
+            reserved = {*BASE_COLUMNS, *META_COLUMNS, *(p.path for p in self.params)}
             self.outputs = [k for k in result.run_outputs(first) if k not in reserved]
             self.on_outputs(self.outputs)
             self._part = None  # it lacks the output columns: rewritten below, and later batches start a new part
@@ -196,7 +213,10 @@ class RunWriter:
             for i, more in result.extra.items():
                 if name in more:
                     col[i], null[i] = more[name], False
-        return pa.array(col, type=pa.float64(), mask=null if null.any() else None)
+        mask = null if null.any() else None
+        if name in self.integer_outputs:
+            return pa.array(np.where(null, 0.0, col).astype(np.int64), type=pa.int64(), mask=mask)
+        return pa.array(col, type=pa.float64(), mask=mask)
 
     def _write(self, result: BatchResult, values: np.ndarray) -> None:
         order = np.argsort(result.runs, kind="stable")
@@ -204,7 +224,8 @@ class RunWriter:
         status = np.where(result.ok, STATUS_OK, STATUS_FAILED)
         errors = [result.errors.get(i) for i in range(n)]
         index = {k: j for j, k in enumerate(result.names)}
-        arrays = [pa.array(result.runs, pa.int64()), pa.array(result.seeds, pa.int64())]
+        arrays = [pa.array(result.runs, pa.int64()), pa.array(result.runs // self.replicates, pa.int64()),
+                  pa.array(result.runs % self.replicates, pa.int64()), pa.array(result.seeds, pa.int64())]
         arrays += [pa.array(values[:, j].astype(np.int64) if p.integer else values[:, j], pa.int64() if p.integer else pa.float64())
                    for j, p in enumerate(self.params)]
         arrays += [pa.array(status, pa.string()), pa.array(errors, pa.string()),
@@ -249,7 +270,8 @@ def read_runs(out: Path):
     runs_dir = Path(out) / "runs"
     if not runs_dir.is_dir() or not any(runs_dir.glob("part-*.parquet")):
         return pd.DataFrame()
-    df = pd.read_parquet(runs_dir)
+    tables = [read_part(p) for p in sorted(runs_dir.glob("part-*.parquet"))]
+    df = pa.concat_tables(tables, promote_options="default").to_pandas()
     return df.sort_values("run", kind="stable").reset_index(drop=True)
 
 
@@ -258,7 +280,7 @@ def wall_times(out: Path, n_runs: int) -> list[float | None]:
     runs_dir = Path(out) / "runs"
     walls: list[float | None] = [None] * n_runs
     for p in sorted(runs_dir.glob("part-*.parquet")) if runs_dir.is_dir() else []:
-        t = pq.read_table(p, columns=["run", "wall_s"])
+        t = read_part(p, columns=["run", "wall_s"])
         for run, w in zip(t.column("run").to_pylist(), t.column("wall_s").to_pylist()):
             if 0 <= run < n_runs:
                 walls[run] = None if w is None else round(float(w), 6)

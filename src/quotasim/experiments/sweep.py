@@ -3,7 +3,9 @@
 :func:`plan_sweep` checks everything the user gave and builds the run table (run index, seed,
 values) before anything is written; :func:`run_sweep` streams the runs to disk and can resume.
 Run ``i`` is design row ``i // replicates``, replicate ``i % replicates``; its seed is
-``run_seed(sweep_seed, i)``, so results do not depend on workers, batching or resumption.
+``run_seed(sweep_seed, i)``, or with common random numbers (``crn``, what a sensitivity analysis
+uses) ``run_seed(sweep_seed, i % replicates)``: replicate ``r`` has the same seed in every row.
+Either way results do not depend on workers, batching or resumption.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from quotasim.experiments.design import (
     DEFAULT_SAMPLES,
     DesignOptions,
     ParamSpec,
+    dummy_param,
     make_design,
     read_design_file,
     resolve_params,
@@ -29,6 +32,7 @@ from quotasim.experiments.design import (
 )
 from quotasim.experiments.batching import PART_RUNS, Batcher
 from quotasim.experiments.executor import Executor, SerialExecutor
+from quotasim.experiments.outcomes import integer_outputs
 from quotasim.experiments.seeds import run_seeds
 from quotasim.experiments.store import (
     FORMAT,
@@ -68,6 +72,8 @@ class SweepPlan:
     save_daily: bool = False
     kind: str = "sweep"
     extra: dict[str, Any] = field(default_factory=dict)
+    crn: bool = False  # common random numbers: replicate r has the same seed in every row
+    left_out: dict[str, str] = field(default_factory=dict)  # ranged parameters not varied, and why
 
     @property
     def rows(self) -> int:
@@ -77,15 +83,23 @@ class SweepPlan:
     def n_runs(self) -> int:
         return self.rows * self.replicates
 
+    @property
+    def run_columns(self) -> list[int]:
+        """Columns of the design a run reads (all but the dummy)."""
+        return [j for j, p in enumerate(self.params) if not p.dummy]
+
     def run_values(self, run: int) -> dict[str, Any]:
         row = self.values[run // self.replicates]
-        return {p.path: (int(v) if p.integer else float(v)) for p, v in zip(self.params, row)}
+        return {p.path: (int(v) if p.integer else float(v)) for p, v in zip(self.params, row) if not p.dummy}
 
     def seeds(self) -> np.ndarray:
         """Every run's seed, by run index (computed once; read-only)."""
         cached = self.__dict__.get("_seeds")
         if cached is None:
-            cached = run_seeds(self.seed, np.arange(self.n_runs))
+            if self.crn:
+                cached = np.tile(run_seeds(self.seed, np.arange(self.replicates)), self.rows)
+            else:
+                cached = run_seeds(self.seed, np.arange(self.n_runs))
             cached.flags.writeable = False
             object.__setattr__(self, "_seeds", cached)
         return cached
@@ -104,6 +118,8 @@ class SweepPlan:
             "design_file_sha256": self.design_file_sha256,
             "save_daily": self.save_daily,
         }
+        if self.crn:
+            spec["seeds"] = "common random numbers"
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
     def design_json(self) -> dict[str, Any]:
@@ -117,6 +133,8 @@ class SweepPlan:
             "file": self.design_file,
             "file_sha256": self.design_file_sha256,
             "params": [p.to_json() for p in self.params],
+            "left_out": self.left_out,
+            "seeds": "common random numbers (replicate r has the same seed in every row)" if self.crn else "one per run",
             "rows": self.rows,
             "runs": self.n_runs,
         }
@@ -134,19 +152,28 @@ def plan_sweep(
     options: DesignOptions = DesignOptions(),
     save_daily: bool = False,
     kind: str = "sweep",
+    crn: bool = False,
+    dummy: bool = False,
 ) -> SweepPlan:
-    """Check the sweep's inputs and build its design (one line InputError on bad input)."""
+    """Check the sweep's inputs and build its design (one line InputError on bad input).
+
+    ``crn``: common random numbers (replicate ``r`` uses the same seed in every design row).
+    ``dummy``: add the dummy parameter, which no run reads, to the design (a noise floor).
+    """
     if not 1 <= replicates <= MAX_REPLICATES:
         raise InputError(f"must be a whole number in [1, {MAX_REPLICATES}], found {replicates}", where="--replicates")
     sweep_seed = target.seed if seed is None else int(seed)
     file_sha = None
+    left_out: dict[str, str] = {}
     if design_file is not None:
         if params:
             raise InputError("give either --param or --design-file, not both (the file's columns are the parameters)", where="--param")
         specs, matrix, file_sha = read_design_file(Path(design_file), target)
         design_name, n = "file", int(matrix.shape[0])
     else:
-        specs = resolve_params(target, params)
+        specs, left_out = resolve_params(target, params)
+        if dummy:
+            specs = [*specs, dummy_param()]
         if design not in DEFAULT_SAMPLES:
             raise InputError(f"unknown design {design!r}; allowed: {', '.join(DEFAULT_SAMPLES)}", where="--design")
         n = DEFAULT_SAMPLES[design] if samples is None else int(samples)
@@ -166,6 +193,8 @@ def plan_sweep(
         design_file_sha256=file_sha,
         save_daily=save_daily,
         kind=kind,
+        crn=crn,
+        left_out=left_out,
     )
 
 
@@ -251,9 +280,11 @@ def run_sweep(
     # with sizes chosen here, batches go into a few large part files; a size the user fixed is
     # also the size of each part file
     writer = RunWriter(out, plan.params, manifest.get("outputs"), on_outputs, save_daily=plan.save_daily,
-                       part_runs=None if batch_size else PART_RUNS)
+                       part_runs=None if batch_size else PART_RUNS, replicates=plan.replicates,
+                       integer_outputs=integer_outputs(plan.target.model))
+    cols = plan.run_columns  # the dummy parameter never reaches a run
     batcher = Batcher(
-        todo, seeds, plan.values, plan.replicates, tuple((p.path, p.integer) for p in plan.params),
+        todo, seeds, plan.values[:, cols], plan.replicates, tuple((plan.params[j].path, plan.params[j].integer) for j in cols),
         workers=executor.workers, size=batch_size,
     )
 
