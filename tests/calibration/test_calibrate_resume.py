@@ -59,4 +59,8 @@ def test_killed_calibration_resumes_and_loses_nothing(recovery, tmp_path, cli):
     resumed = pd.read_parquet(out / "posterior.parquet")
     uninterrupted = pd.read_parquet(recovery["out"] / "posterior.parquet")
     assert resumed.equals(uninterrupted)
-    assert len(json.loads((out / "calibration.json").read_text())["sessions"]) == 2
+    sessions = json.loads((out / "calibration.json").read_text())["sessions"]
+    assert len(sessions) == 2
+    # nothing finished is redone: the resumed session ran only the generation that had not finished
+    generations = pd.read_parquet(out / "generations.parquet").set_index("generation")
+    assert sessions[1]["runs"] == generations.loc[1, "runs"], (sessions[1], generations)
