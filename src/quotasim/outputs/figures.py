@@ -130,7 +130,7 @@ def review_outcomes(officials: pd.DataFrame) -> dict[str, Any]:
         values = counts[code].to_numpy() if code in counts else np.zeros(len(campaigns), dtype=int)
         if code == "not_reviewed" and not values.any():
             continue
-        text = [f"{int(v):,} ({v / t:.0%})" if t else "0" for v, t in zip(values, totals)]
+        text = [f"{int(v):,} ({_percent(v, t)})" if t else "0" for v, t in zip(values, totals)]
         data.append({"type": "bar", "x": x, "y": [int(v) for v in values], "name": label, "marker": {"color": colour},
                      "text": text, "textposition": "outside", "cliponaxis": False,
                      "hovertemplate": f"%{{x}}: %{{y}} {label} <i>(outcome: {code})</i><extra></extra>"})
@@ -140,6 +140,11 @@ def review_outcomes(officials: pd.DataFrame) -> dict[str, Any]:
     layout = {"title": {"text": "Outcomes of the review"}, "height": 400, "barmode": "group", "bargroupgap": 0.08,
               "xaxis": style.axis("campaign"), "yaxis": yaxis, "hovermode": "closest"}
     return {"data": data, "layout": layout}
+
+
+def _percent(part: float, whole: float) -> str:
+    share = part / whole
+    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
 
 
 def fear_and_silence(daily: pd.DataFrame, marks: Marks) -> dict[str, Any]:
@@ -170,7 +175,7 @@ def fear_and_silence(daily: pd.DataFrame, marks: Marks) -> dict[str, Any]:
     layout["xaxis3"].update(style.axis("date", hoverformat="%-d %b %Y"))
     layout["xaxis"].update(hoverformat="%-d %b %Y")
     layout["xaxis2"].update(hoverformat="%-d %b %Y")
-    return {"data": data, "layout": decorate(layout, marks)}
+    return {"data": data, "layout": decorate(layout, marks, lift=20)}
 
 
 PUNISHED_PANELS = (  # daily column, panel title, unit, colour
@@ -202,7 +207,7 @@ def people_punished(daily: pd.DataFrame, marks: Marks) -> dict[str, Any]:
     layout[f"xaxis{rows}"].update(style.axis("date", hoverformat="%-d %b %Y"))
     data += legend_entries(marks)
     layout.update(title={"text": "People punished, and the queue of cases"}, height=150 * rows + 120, hovermode="x unified")
-    return {"data": data, "layout": decorate(layout, marks)}
+    return {"data": data, "layout": decorate(layout, marks, lift=20)}
 
 
 def largest_cases(cases: pd.DataFrame, n: int = KIN_CASES) -> list[int]:

@@ -7,8 +7,9 @@ Everything here is plain data (no plotly import), so a report written as plain p
   puts it in by default), or ``fig.update_layout(template=TEMPLATE)`` (plotly.py);
 * axes through :func:`axis` (titled, with a unit) and :func:`count_axis` (whole-number ticks);
 * colours from :data:`PALETTE` and the named maps below, so a thing has the same colour everywhere;
-* the page's CSS, :data:`PAGE_CSS` (cards, the "what happened" paragraph, tables, notes), which
-  :func:`quotasim.outputs.html.page` inlines and the dashboard serves.
+* the page's CSS, :data:`PAGE_CSS` (body and headings, then :data:`COMPONENTS_CSS`: cards, the
+  "what happened" paragraph, tables, notes), which :func:`quotasim.outputs.html.page` inlines;
+  the dashboard inlines :data:`COMPONENTS_CSS` in its own page.
 
 The colours are Okabe and Ito's palette, which stays distinguishable to colour-blind readers.
 """
@@ -161,12 +162,8 @@ def fmt_number(value: Any) -> str:
     return str(value)
 
 
-PAGE_CSS = """
+COMPONENTS_CSS = """
 :root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --accent: #1d4e89; --card: #f5f7fa; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 1120px;
-       padding: 0 1rem; color: var(--ink); line-height: 1.45; }
-h1 { font-size: 1.6rem; margin-bottom: .3rem; }
-h2 { font-size: 1.1rem; margin: 1.4rem 0 .3rem; }
 p.story { font-size: 1.02rem; background: #eef4fb; border-left: 4px solid var(--accent); padding: .7rem 1rem;
           border-radius: 0 6px 6px 0; margin: .8rem 0 1rem; }
 p.note, .note { color: var(--muted); font-size: .88rem; }
@@ -187,9 +184,18 @@ section.figure { margin: 1.2rem 0; }
 footer { margin-top: 2rem; font-size: .82rem; color: var(--muted); }
 code { font-size: .85em; }
 """
-"""The CSS of a report page (and of the dashboard's cards and paragraphs)."""
+"""The CSS of the pieces a report and the dashboard share: cards, the "what happened" paragraph,
+tables of facts, defined terms, notes."""
+
+PAGE_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 1120px;
+       padding: 0 1rem; color: #1f2933; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: .3rem; }
+h2 { font-size: 1.1rem; margin: 1.4rem 0 .3rem; }
+""" + COMPONENTS_CSS
+"""The CSS of a report page: the page's body and headings, and :data:`COMPONENTS_CSS`."""
 
 
 __all__ = [
-    "PAGE_CSS", "PALETTE", "TEMPLATE", "axis", "count_axis", "fmt_number", "left_titles", "share_axis", "usd_axis", "whole_step",
+    "COMPONENTS_CSS", "PAGE_CSS", "PALETTE", "TEMPLATE", "axis", "count_axis", "fmt_number", "left_titles", "share_axis", "usd_axis", "whole_step",
 ]

@@ -63,13 +63,14 @@ def legend_entries(marks: Marks) -> list[dict[str, Any]]:
         entries.append(("end of a campaign", {"line": style.CAMPAIGN_END_LINE, "mode": "lines"}))
     if marks.gaps:
         entries.append(("between campaigns", {"mode": "markers", "marker": {"symbol": "square", "size": 12, "color": style.GAP_FILL}}))
-    return [{"type": "scatter", "x": [None], "y": [None], "name": name, "hoverinfo": "skip", "legendgroup": "marks",
+    return [{"type": "scatter", "x": [None], "y": [None], "name": name, "hoverinfo": "skip",
              "showlegend": True, **spec} for name, spec in entries]
 
 
-def decorate(layout: dict[str, Any], marks: Marks, *, xref: str = "x", labels: bool = True) -> dict[str, Any]:
+def decorate(layout: dict[str, Any], marks: Marks, *, xref: str = "x", labels: bool = True, lift: int = 0) -> dict[str, Any]:
     """Add the marks to ``layout`` (in place; returned): lines and shading across the plotting
-    area of the axes ``xref``, their labels above it when ``labels``."""
+    area of the axes ``xref``, their labels above it when ``labels`` (``lift`` pixels higher,
+    above a panel's title)."""
     shapes = layout.setdefault("shapes", [])
     notes = layout.setdefault("annotations", [])
     for x0, x1 in marks.gaps:
@@ -77,7 +78,7 @@ def decorate(layout: dict[str, Any], marks: Marks, *, xref: str = "x", labels: b
                        "y0": 0, "y1": 1, "fillcolor": style.GAP_FILL, "line": {"width": 0}, "layer": "below"})
         if labels:
             notes.append({"name": "between campaigns", "text": "gap", "xref": xref, "yref": "paper", "x": x0, "y": 1,
-                          "xanchor": "left", "yanchor": "bottom", "showarrow": False})
+                          "xanchor": "left", "yanchor": "bottom", "showarrow": False, "yshift": lift})
     for x in marks.sessions:
         shapes.append({"type": "line", "name": "summing-up session", "xref": xref, "yref": "paper", "x0": x, "x1": x,
                        "y0": 0, "y1": 1, "line": style.SESSION_LINE, "layer": "below"})
@@ -86,14 +87,15 @@ def decorate(layout: dict[str, Any], marks: Marks, *, xref: str = "x", labels: b
                        "y0": 0, "y1": 1, "line": style.CAMPAIGN_END_LINE})
         if labels:
             notes.append({"name": "end of campaign", "text": f"end of campaign {campaign}", "xref": xref, "yref": "paper",
-                          "x": x, "y": 1, "xanchor": "right", "yanchor": "bottom", "showarrow": False})
+                          "x": x, "y": 1, "xanchor": "right", "yanchor": "bottom", "showarrow": False, "yshift": lift})
     for x, campaign in marks.reviews:
         shapes.append({"type": "line", "name": "review day", "xref": xref, "yref": "paper", "x0": x, "x1": x,
                        "y0": 0, "y1": 1, "line": style.REVIEW_LINE})
         if labels:
             text = "review" if len(marks.reviews) == 1 else f"review {campaign}"
             notes.append({"name": "review day", "text": text, "xref": xref, "yref": "paper", "x": x, "y": 1,
-                          "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"color": style.INK}})
+                          "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"color": style.INK},
+                          "yshift": lift})
     return layout
 
 
