@@ -17,7 +17,7 @@ from quotasim.outputs.style import fmt_number
 from quotasim.result import summary_items
 from quotasim.scenario import Scenario
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+GRAPH_CONFIG = {"displaylogo": False}
 
 
 def slug(path: str) -> str:
@@ -89,8 +89,8 @@ def group_field(state: FieldState, page: str, prefix: str) -> html.Div:
     """A parameter of a collapsible group: its name and key, a text box (a switch for yes/no), its
     meaning, source and range; greyed, with the reason, when it cannot act in this scenario."""
     spec = state.spec
-    head = html.Div([html.Span(spec.label, className="field-label", title=state.description),
-                     html.Code(spec.path, className="key")], className="label-row")
+    head = html.Div([html.Span(spec.label, className="field-label"), html.Code(spec.path, className="key")],
+                    className="label-row", title=state.description)
     if spec.kind == "switch":
         control = dcc.Checklist(id={"type": "switch", "page": page, "path": spec.path},
                                 options=[{"label": " on", "value": "on"}], value=["on"] if state.value else [],
@@ -101,18 +101,28 @@ def group_field(state: FieldState, page: str, prefix: str) -> html.Div:
                             debounce=True, className="value", autoComplete="off", spellCheck=False,
                             placeholder="absent" if state.value is None else None)
         error = html.Div(id={"type": "param-error", "page": page, "path": spec.path}, className="field-error")
-    lines = [html.Div(state.description, className="meaning")] if state.description else []
-    lines.append(html.Div(f"source: {_source_text(state)}", className="source"))
+    lines = [state.description] if state.description else []
+    lines.append(f"source: {_source_text(state)}")
     if _range_text(state):
-        lines.append(html.Div(_range_text(state), className="range"))
+        lines.append(_range_text(state))
     if state.inert:
-        lines.append(html.Div(f"no effect here: {state.inert}", className="inert-note"))
-    return html.Div([head, control, error, *lines], id=f"{prefix}field-{slug(spec.path)}",
+        lines.append(f"no effect here: {state.inert}")
+    return html.Div([head, control, error, html.Div("\n".join(lines), className="about")], id=f"{prefix}field-{slug(spec.path)}",
                     className="field compact" + (" inert" if state.inert else ""), title=state.inert or None)
 
 
+def group_fields(scenario: Scenario, section: str, page: str, prefix: str) -> list:
+    """The fields of one section of :func:`parameter_groups`."""
+    for name, states in parameter_groups(scenario):
+        if name == section:
+            return [group_field(state, page, prefix) for state in states]
+    return []
+
+
 def controls(scenario: Scenario, page: str, prefix: str) -> list:
-    """The main fields, then every other parameter in a collapsible group per section."""
+    """The main fields, then every other parameter in a collapsible group per section. A group's
+    fields are put in the page when it is first opened (``group-body``), which keeps the page
+    quick to update; once there they stay, open or closed, and go with the run."""
     rows: list = [main_field(state, page, prefix) for state in field_states(scenario)]
     groups = parameter_groups(scenario)
     total = sum(len(states) for _, states in groups)
@@ -121,9 +131,10 @@ def controls(scenario: Scenario, page: str, prefix: str) -> list:
         inert = sum(1 for s in states if s.inert)
         note = f" · {inert} without effect here" if inert else ""
         rows.append(html.Details(
-            [html.Summary([html.Span(name, className="group-name"), html.Span(f" {len(states)}{note}", className="group-count")]),
-             *[group_field(state, page, prefix) for state in states]],
-            id=f"{prefix}group-{slug(name.split(':')[0].replace(' ', '-'))}", className="group",
+            [html.Summary([html.Span(name, className="group-name"), html.Span(f" {len(states)}{note}", className="group-count")],
+                          id={"type": "group-head", "page": page, "section": name}),
+             html.Div(id={"type": "group-body", "page": page, "section": name})],
+            className="group", **{"data-section": name},
         ))
     return rows
 
@@ -247,4 +258,4 @@ def styled(fig: dict[str, Any]) -> dict[str, Any]:
     return {**fig, "layout": {"template": TEMPLATE, **layout}}
 
 
-__all__ = ["cards", "controls", "every_number", "fmt", "graph", "group_field", "main_field", "slug", "summary_rows"]
+__all__ = ["cards", "controls", "every_number", "fmt", "graph", "group_field", "group_fields", "main_field", "slug", "summary_rows"]

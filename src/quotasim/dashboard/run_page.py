@@ -276,6 +276,18 @@ class RunPage:
             self._register_check(app, kind)
 
         @app.callback(
+            Output({"type": "group-body", "page": page, "section": MATCH}, "children"),
+            Input({"type": "group-head", "page": page, "section": MATCH}, "n_clicks"),
+            State({"type": "group-body", "page": page, "section": MATCH}, "children"),
+            State(pid("scenario"), "value"),
+            prevent_initial_call=True,
+        )
+        def open_group(_clicks, body, name):
+            if body:
+                return no_update  # already there: closing and opening again keeps what was typed
+            return ui.group_fields(base_scenario(name, model), ctx.triggered_id["section"], page, self.prefix)
+
+        @app.callback(
             Output(pid("job-id"), "data"),
             Output(pid("poll"), "disabled"),
             Output(pid("run-message"), "children"),

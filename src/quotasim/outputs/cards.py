@@ -77,12 +77,12 @@ def plain_words(description: str, unit: str) -> str:
     brackets that name keys, without a leading repetition of the unit."""
     text = description.split("; ")[0]
     text = re.sub(r"\s*\([^()]*`[^()]*\)", "", text)
-    text = re.sub(r",?\s*[^,]*`[^`]*`[^,]*", "", text)
+    text = re.sub(r",?\s*[^,]*`[^`]*`[^,]*", "", text).strip(" ,;")
     for word in (unit, unit.rstrip("s"), "USD"):
         if word and text.lower().startswith(word.lower() + " "):
             text = text[len(word) + 1:]
             break
-    return text.strip()
+    return text.strip(" ,;")
 
 
 def shown_unit(unit: str, campaigns: int) -> str:

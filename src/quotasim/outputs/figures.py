@@ -107,8 +107,8 @@ def delivered_share(officials: pd.DataFrame) -> dict[str, Any]:
     layout = {
         "title": {"text": "Delivered by the review, as a share of each official's quota"},
         "height": 380, "barmode": "overlay",
-        "xaxis": style.axis("share of the quota delivered by the review", "%", range=[0, float(edges[-1])], dtick=10,
-                            ticksuffix="%"),
+        "xaxis": style.axis("share of the quota delivered by the review", "%", range=[0, float(edges[-1])],
+                            dtick=max(10, style.whole_step(float(edges[-1]), 8)), ticksuffix="%"),
         "yaxis": style.count_axis(who, max(counts.max() if counts.size else 0, 0)),
         "shapes": [{"type": "line", "name": "quota", "xref": "x", "yref": "paper", "x0": 100, "x1": 100, "y0": 0, "y1": 1,
                     "line": style.QUOTA_LINE}],
@@ -144,7 +144,7 @@ def review_outcomes(officials: pd.DataFrame) -> dict[str, Any]:
 
 def _percent(part: float, whole: float) -> str:
     share = part / whole
-    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
+    return "<1%" if 0 < share < 0.01 else f"{share:.0%}"
 
 
 def fear_and_silence(daily: pd.DataFrame, marks: Marks) -> dict[str, Any]:

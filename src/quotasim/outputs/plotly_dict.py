@@ -139,13 +139,49 @@ def figure_div(figure: dict[str, Any], *, div_id: str, include_plotlyjs: bool, c
     data = json.dumps(figure.get("data", []), separators=(",", ":"))
     jlayout = json.dumps(layout, separators=(",", ":"))
     jconfig = json.dumps({"responsive": True, **config})
+    frames = ""
+    if figure.get("frames"):
+        jframes = json.dumps(figure["frames"], separators=(",", ":"))
+        frames = f'.then(function(){{Plotly.addFrames("{div_id}", {jframes});}})'
     return (
         f'<div style="height:{height_css}; width:{width_css};">{load}'
         f'<div id="{div_id}" class="plotly-graph-div" style="height:100%; width:100%;"></div>'
         "<script type=\"text/javascript\">window.PLOTLYENV=window.PLOTLYENV || {};"
-        f'if (document.getElementById("{div_id}")) {{Plotly.newPlot("{div_id}", {data}, {jlayout}, {jconfig})}};'
+        f'if (document.getElementById("{div_id}")) {{Plotly.newPlot("{div_id}", {data}, {jlayout}, {jconfig}){frames}}};'
         "</script></div>"
     )
 
 
-__all__ = ["axis_ids", "default_template", "figure_div", "plotly_js", "subplots", "typed", "untyped"]
+def figures_in_page(page: str) -> list[dict[str, Any]]:
+    """The figures a page draws, read back from its ``Plotly.newPlot(id, data, layout, config)``
+    calls (as :func:`figure_div` and plotly.py write them): ``{"id", "data", "layout", "frames"}``
+    each, in page order. For tests, and for anyone checking a report file."""
+    decoder = json.JSONDecoder()
+    out = []
+    marker = "Plotly.newPlot("
+    start = page.find(marker)
+    while start >= 0:
+        pos = start + len(marker)
+        div_id, pos = decoder.raw_decode(page, pos)
+        values = []
+        for _ in range(3):
+            while page[pos] in ", \n":
+                pos += 1
+            value, pos = decoder.raw_decode(page, pos)
+            values.append(value)
+        data, layout, _config = values
+        frames = []
+        tail = page[pos:pos + 200]
+        then = tail.find("Plotly.addFrames(")
+        if then >= 0 and tail[:then].strip().startswith(").then("):
+            pos += then + len("Plotly.addFrames(")
+            _same_id, pos = decoder.raw_decode(page, pos)
+            while page[pos] in ", \n":
+                pos += 1
+            frames, pos = decoder.raw_decode(page, pos)
+        out.append({"id": div_id, "data": data, "layout": layout, "frames": frames})
+        start = page.find(marker, pos)
+    return out
+
+
+__all__ = ["axis_ids", "default_template", "figure_div", "figures_in_page", "plotly_js", "subplots", "typed", "untyped"]
