@@ -1,8 +1,8 @@
 """Time the default calibration: dprk-2020-80-day-battle against dprk-2020-report.
 
 Its ten most uncertain parameters (each an "assumption" with a wide range that acts on a target),
-500 particles, until epsilon stops falling (the command's default stopping rules), on two local
-worker processes. Prints the runs, runs per second and the time of each generation, and the whole
+500 particles, until the command's default stopping rules end it (every accepted run meets every
+target, or the fit stops improving), on two local worker processes. Prints the runs, runs per second and the time of each generation, and the whole
 command's wall time; the calibration's folder is kept (``--out``, default a new temporary folder).
 
     uv run python benchmarks/bench_calibrate.py [--particles 500] [--workers 2] [--out DIR]

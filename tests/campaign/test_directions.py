@@ -19,8 +19,8 @@ SEEDS = range(20)
 DETERRENCE_SEEDS = range(40)
 """Deterrence through fear is tested on 40 seeds: at the calibrated defaults (docs/model.md,
 section 9) complaints are rarer, fewer cases are opened before the review, and harsher or
-collective punishment lowers the count of complainers by about 4-6% (8-10% at the hand-set
-defaults), which 20 seeds do not resolve at p < 0.01 (p = 0.04 and 0.01); 40 do (p = 0.001 and
+collective punishment lowers the count of complainers by about 4.5% and 5.7% (about 9% at the
+hand-set defaults), which 20 seeds do not resolve at p < 0.01 (p = 0.04 and 0.01); 40 do (p = 0.001 and
 0.0004), and so do seeds 20-39 alone (p = 0.004 and 0.006)."""
 BASELINE_FEAR = load_scenario("dprk-2020-80-day-battle").config.deterrence.baseline_fear
 

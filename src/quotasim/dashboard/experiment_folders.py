@@ -158,10 +158,11 @@ def _is_count(values: np.ndarray) -> bool:
     return finite.size > 0 and bool(np.all(finite == np.round(finite)))
 
 
-def _y_axis(output: str, values: np.ndarray) -> dict[str, Any]:
+def _y_axis(output: str, values: np.ndarray, count_values: np.ndarray | None = None) -> dict[str, Any]:
+    """The axis of ``values``: a count axis when ``count_values`` (default: ``values``) are whole numbers."""
     words, unit = label(output)
     title = unit or output
-    if _is_count(values):
+    if _is_count(values if count_values is None else count_values):
         return style.count_axis(title, float(np.nanmax(values)) if values.size else 0)
     return style.axis(title)
 
@@ -252,9 +253,12 @@ def compare_figure(folder: ExperimentFolder, output: str) -> dict[str, Any]:
                              "color": style.BLACK, "thickness": 2, "width": 10},
                  "customdata": names, "hovertemplate": "%{customdata}: mean %{y:,.4g}<extra></extra>"})
     values = np.concatenate([v for v in all_values if v.size]) if all_values else np.zeros(0)
+    # a count stays a count when a mean of its replicates is not whole (4.5 arrests over two runs)
+    runs_values = np.concatenate([v for v in all_values[:-1] if v.size]) if len(all_values) > 1 else values
+    y_axis = _y_axis(output, values, count_values=runs_values)
     layout = {"title": {"text": f"{_title(output)}, by scenario"}, "height": 440, "hovermode": "closest",
               "xaxis": style.axis("scenario", tickvals=list(range(len(names))), ticktext=names, range=[-0.5, len(names) - 0.5]),
-              "yaxis": _y_axis(output, values)}
+              "yaxis": y_axis}
     return {"data": data, "layout": layout}
 
 

@@ -1,4 +1,5 @@
-"""report.html of a calibration: self-contained (plotly.js inlined once), figures as plain dicts."""
+"""report.html of a calibration: self-contained (plotly.js inlined once), figures as plain dicts,
+in the shared style of every report (``quotasim.outputs.style``: template, colours, page CSS)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from quotasim.outputs import style
 from quotasim.outputs.plotly_dict import axis_ids, figure_div, subplots, typed
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
-h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}td,th{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:right;vertical-align:top}
-th:first-child,td:first-child{text-align:left}td.text{text-align:left;max-width:32rem}.muted{color:#777}
+# The shared page style, plus the tables only a calibration report has.
+_CSS = style.PAGE_CSS + """
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}td,th{padding:.2rem .6rem;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
+th:first-child,td:first-child{text-align:left}td.text{text-align:left;max-width:32rem}.muted{color:var(--muted)}
 """
+POSTERIOR_COLOUR = style.BLUE
+PRIOR_COLOUR = style.VERMILLION
+TARGET_COLOUR = style.GREEN
+TARGET_FILL = "rgba(0, 158, 115, 0.18)"  # style.GREEN, light
 
 
 def _fmt(v: Any) -> str:
@@ -66,11 +71,11 @@ def posterior_figure(plan, raw: pd.DataFrame, weights: np.ndarray) -> dict:
         counts, edges = np.histogram(raw[p.path].to_numpy(float), bins=20, range=(lo, hi), weights=weights / weights.sum())
         density = counts / np.diff(edges)
         data.append({"type": "bar", "x": typed((edges[:-1] + edges[1:]) / 2), "y": typed(density), "width": float(edges[1] - edges[0]),
-                     "marker": {"color": "#1f77b4"}, "name": "posterior", "showlegend": k == 0, **ax})
-        data.append({"type": "scatter", "mode": "lines", "x": [lo, hi], "y": [1 / (hi - lo)] * 2, "line": {"color": "#d62728", "dash": "dash"},
+                     "marker": {"color": POSTERIOR_COLOUR}, "name": "posterior", "showlegend": k == 0, **ax})
+        data.append({"type": "scatter", "mode": "lines", "x": [lo, hi], "y": [1 / (hi - lo)] * 2, "line": {"color": PRIOR_COLOUR, "dash": "dash"},
                      "name": "prior (uniform)", "showlegend": k == 0, **ax})
     layout.update(height=260 * rows, title={"text": "Posterior (bars) against the prior (dashed), density"}, bargap=0)
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": style.left_titles(layout)}
 
 
 def correlations(plan, raw: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
@@ -100,7 +105,7 @@ def pairs_figure(raw: pd.DataFrame, weights: np.ndarray, pairs: pd.DataFrame, n:
     for k, row in enumerate(top.itertuples(index=False)):
         ax = axis_ids(cols, 1 + k // cols, 1 + k % cols)
         data.append({"type": "scatter", "mode": "markers", "x": typed(raw[row.parameter_a].to_numpy(float)),
-                     "y": typed(raw[row.parameter_b].to_numpy(float)), "marker": {"size": typed(size), "opacity": 0.5},
+                     "y": typed(raw[row.parameter_b].to_numpy(float)), "marker": {"size": typed(size), "opacity": 0.5, "color": POSTERIOR_COLOUR},
                      "showlegend": False, **ax})
         n_ax = "" if k == 0 else str(k + 1)
         layout[f"xaxis{n_ax}"]["title"] = {"text": row.parameter_a, "font": {"size": 10}}
@@ -137,17 +142,17 @@ def predictive_figure(plan, predictive: pd.DataFrame) -> dict:
         ax = axis_ids(cols, 1 + k // cols, 1 + k % cols)
         y = predictive[t.output].to_numpy(float)
         y = y[np.isfinite(y)]
-        data.append({"type": "histogram", "x": typed(y), "nbinsx": 25, "marker": {"color": "#1f77b4"}, "showlegend": False, **ax})
+        data.append({"type": "histogram", "x": typed(y), "nbinsx": 25, "marker": {"color": POSTERIOR_COLOUR}, "showlegend": False, **ax})
         lo, hi = t.interval if t.interval is not None else (t.value - t.sd, t.value + t.sd)
         xref, yref = ax["xaxis"], ax["yaxis"]
         shapes.append({"type": "rect", "xref": xref, "yref": f"{yref} domain", "x0": lo, "x1": hi, "y0": 0, "y1": 1,
-                       "fillcolor": "rgba(44,160,44,0.2)", "line": {"width": 0}})
+                       "fillcolor": TARGET_FILL, "line": {"width": 0}})
         if t.interval is None:
             shapes.append({"type": "line", "xref": xref, "yref": f"{yref} domain", "x0": t.value, "x1": t.value, "y0": 0, "y1": 1,
-                           "line": {"color": "#2ca02c", "width": 2}})
+                           "line": {"color": TARGET_COLOUR, "width": 2}})
     layout.update(height=260 * rows, shapes=shapes,
                   title={"text": "Posterior predictive of every target (runs at posterior draws, fresh seeds); green: its interval, or value ± sd"})
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": style.left_titles(layout)}
 
 
 def calibration_report(plan, manifest: dict, history: dict, generations: pd.DataFrame, ident: pd.DataFrame,
