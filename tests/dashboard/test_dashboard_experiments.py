@@ -67,12 +67,15 @@ def test_other_folders_are_refused_in_one_line(folders, tmp_path):
     with pytest.raises(InputError, match="no such folder"):
         ef.open_folder(str(tmp_path / "missing"))
     (tmp_path / "plain").mkdir()
-    with pytest.raises(InputError, match="holds no sweep, sensitivity analysis or comparison"):
+    with pytest.raises(InputError, match="holds no sweep, sensitivity analysis, comparison or calibration"):
         ef.open_folder(str(tmp_path / "plain"))
     calibration = tmp_path / "calibration-run"
     calibration.mkdir()
-    (calibration / "manifest.json").write_text(json.dumps({"kind": "calibration"}))
-    with pytest.raises(InputError, match="calibration folders are not supported yet"):
+    (calibration / "calibration.json").write_text(json.dumps({"kind": "calibration"}))
+    with pytest.raises(InputError, match="has no posterior.parquet yet"):  # stopped before its first generation
+        ef.open_folder(str(calibration))
+    (calibration / "calibration.json").write_text(json.dumps({"kind": "sweep"}))
+    with pytest.raises(InputError, match="is not a calibration folder"):
         ef.open_folder(str(calibration))
     with pytest.raises(InputError, match="type the path"):
         ef.open_folder("  ")

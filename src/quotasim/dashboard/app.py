@@ -3,7 +3,7 @@
 * ``/`` the campaign model (:func:`~quotasim.dashboard.run_page.campaign_page`), opening on the
   default scenario's result, which the app runs as it starts;
 * ``/civil-violence`` Epstein's model, the grid as an animation over steps and the time series;
-* ``/experiments`` a sweep, sensitivity or compare folder.
+* ``/experiments`` a sweep, sensitivity, compare or calibration folder.
 
 The page is light: plotly.js is served once by the app (Dash's own copy, cached by the browser),
 never inlined per figure, and responses are compressed (flask-compress), so the first load

@@ -6,7 +6,10 @@ What is read, by kind (docs/experiments.md describes the layout):
 * **sweep**: ``manifest.json``, ``design.parquet``, ``runs/part-*.parquet``;
 * **sensitivity**: a sweep folder with ``sensitivity.parquet`` (one row per output and parameter);
 * **compare**: ``compare.parquet`` (one row per output and scenario) and each scenario's sweep
-  folder under ``scenarios/``.
+  folder under ``scenarios/``;
+* **calibration**: ``calibration.json`` (its ``kind`` is ``"calibration"``; the identifiability
+  table is in its ``results``), ``posterior.parquet`` (one row per particle: ``weight`` and one
+  column per parameter) and ``generations.parquet``.
 
 Only those files are read, so other files in a folder (other reports, tables, logs) do no harm;
 HTML reports found in the folder are offered as links.
@@ -29,13 +32,14 @@ from quotasim.outputs import style
 
 WHERE = "folder"
 META = ("run", "row", "replicate", "seed", "status", "error", "wall_s", "cpu_s")
+CALIBRATION_MANIFEST = "calibration.json"
 REPORT_NAME = re.compile(r"^[\w.-]+\.html$")
 
 
 @dataclass
 class ExperimentFolder:
     path: Path
-    kind: str  # "sweep", "sensitivity" or "compare"
+    kind: str  # "sweep", "sensitivity", "compare" or "calibration"
     manifest: dict[str, Any]
     facts: list[tuple[str, str]]
     outputs: list[str]  # numeric outputs, in the order of the files
@@ -44,10 +48,14 @@ class ExperimentFolder:
     indices: pd.DataFrame | None = None  # sensitivity
     comparison: pd.DataFrame | None = None  # compare
     scenario_runs: dict[str, pd.DataFrame] = field(default_factory=dict)  # compare: each scenario's runs
+    posterior: pd.DataFrame | None = None  # calibration: the last generation's particles
+    identifiability: pd.DataFrame | None = None  # calibration: one row per parameter
     reports: list[str] = field(default_factory=list)  # HTML files in the folder
 
     @property
     def default_output(self) -> str | None:
+        if self.kind == "calibration" and self.identifiability is not None and len(self.identifiability):
+            return str(self.identifiability.sort_values("width_ratio")["parameter"].iloc[0])  # the best pinned down
         for preferred in ("collected_usd", "at_review.collected_usd", "arrested", "y"):
             if preferred in self.outputs:
                 return preferred
@@ -82,26 +90,35 @@ def kind_of(path: Path) -> str:
         raise InputError(f"not a folder: {path}", where=WHERE)
     manifest = path / "manifest.json"
     declared = _read_json(manifest).get("kind") if manifest.is_file() else None
-    if declared == "calibration" or any(path.glob("calibration*")):
-        raise InputError("calibration folders are not supported yet (quotasim writes none so far)", where=WHERE)
+    calibration = path / CALIBRATION_MANIFEST
+    if declared == "calibration" or calibration.is_file():
+        if not calibration.is_file() or _read_json(calibration).get("kind") != "calibration":
+            raise InputError(f"{path} is not a calibration folder: {CALIBRATION_MANIFEST} is missing or of another kind",
+                             where=WHERE)
+        if not (path / "posterior.parquet").is_file():
+            raise InputError(f"{path}: the calibration has no posterior.parquet yet (still running, or stopped before "
+                             "its first generation; `quotasim calibrate ... --resume` finishes it)", where=WHERE)
+        return "calibration"
     if (path / "compare.parquet").is_file():
         return "compare"
     if (path / "sensitivity.parquet").is_file():
         return "sensitivity"
     if manifest.is_file() and (path / "runs").is_dir():
         return "sweep"
-    raise InputError(f"{path} holds no sweep, sensitivity analysis or comparison: found no manifest.json with runs/, "
-                     "sensitivity.parquet or compare.parquet", where=WHERE)
+    raise InputError(f"{path} holds no sweep, sensitivity analysis, comparison or calibration: found no manifest.json "
+                     "with runs/, sensitivity.parquet, compare.parquet or calibration.json", where=WHERE)
 
 
 def open_folder(text: str) -> ExperimentFolder:
     """Read an experiment folder named by ``text`` (a path; ``~`` expanded)."""
     if not text or not str(text).strip():
-        raise InputError("type the path of a sweep, sensitivity or compare folder", where=WHERE)
+        raise InputError("type the path of a sweep, sensitivity, compare or calibration folder", where=WHERE)
     path = Path(str(text).strip()).expanduser().resolve()
     kind = kind_of(path)
     reports = sorted(p.name for p in path.glob("*.html") if REPORT_NAME.match(p.name))
     manifest = _read_json(path / "manifest.json") if (path / "manifest.json").is_file() else {}
+    if kind == "calibration":
+        return _open_calibration(path, reports)
     if kind == "compare":
         table = pd.read_parquet(path / "compare.parquet")
         scenario_runs = {}
@@ -135,6 +152,59 @@ def open_folder(text: str) -> ExperimentFolder:
         method = "Sobol" if "ST" in indices else "Morris"
         facts.insert(1, ("method", method))
     return ExperimentFolder(path, kind, manifest, facts, outputs, parameters, runs=runs, indices=indices, reports=reports)
+
+
+def _open_calibration(path: Path, reports: list[str]) -> ExperimentFolder:
+    manifest = _read_json(path / CALIBRATION_MANIFEST)
+    posterior = pd.read_parquet(path / "posterior.parquet")
+    parameters = [c for c in posterior.columns if c not in ("particle", "weight")]
+    ident = pd.DataFrame(manifest.get("results", {}).get("identifiability", []))
+    spec = manifest.get("spec", {})
+    generations = pd.read_parquet(path / "generations.parquet") if (path / "generations.parquet").is_file() else None
+    done = int((generations["generation"] >= 0).sum()) if generations is not None else manifest.get("completed_generations", "?")
+    runs = sum(int(s.get("runs", 0)) for s in manifest.get("sessions", []))
+    facts = [("kind", "calibration (ABC-SMC)"),
+             ("scenario", str(spec.get("scenario", {}).get("origin", "?"))),
+             ("targets", str(spec.get("targets", {}).get("origin", spec.get("targets", {}).get("name", "?")))),
+             ("particles", f"{len(posterior):,}"), ("generations", str(done)), ("runs", f"{runs:,}"),
+             ("status", f"{manifest.get('status', '?')}: {manifest.get('stop_reason', '')}".rstrip(": ")),
+             ("seed", str(spec.get("seed", "?")))]
+    return ExperimentFolder(path, "calibration", manifest, facts, parameters, parameters, posterior=posterior,
+                            identifiability=ident if len(ident) else None, reports=reports)
+
+
+def calibration_figure(folder: ExperimentFolder, parameter: str) -> dict[str, Any]:
+    """One parameter's posterior (a histogram weighted by the particles' weights) against its
+    uniform prior, with the posterior median and 90% interval."""
+    posterior = folder.posterior if folder.posterior is not None else pd.DataFrame()
+    if parameter not in posterior:
+        return _empty(f"no posterior of {parameter} in this folder")
+    x = posterior[parameter].to_numpy(dtype=float)
+    w = posterior["weight"].to_numpy(dtype=float) if "weight" in posterior else np.ones_like(x)
+    row = None
+    if folder.identifiability is not None and "parameter" in folder.identifiability:
+        hit = folder.identifiability[folder.identifiability["parameter"] == parameter]
+        row = hit.iloc[0] if len(hit) else None
+    lo, hi = (float(row["prior_lo"]), float(row["prior_hi"])) if row is not None else (float(x.min()), float(x.max()))
+    if hi <= lo:
+        hi = lo + 1.0
+    edges = np.linspace(lo, hi, 21)
+    density, _ = np.histogram(np.clip(x, lo, hi), bins=edges, weights=w / w.sum(), density=True)
+    centres = (edges[:-1] + edges[1:]) / 2
+    data = [{"type": "bar", "x": centres.tolist(), "y": density.tolist(), "width": float(edges[1] - edges[0]) * 0.95,
+             "name": "posterior (weighted particles)", "marker": {"color": style.BLUE, "opacity": 0.8},
+             "hovertemplate": f"{parameter} ≈ %{{x:.4g}}: density %{{y:.3g}}<extra></extra>"},
+            {"type": "scatter", "mode": "lines", "x": [lo, hi], "y": [1 / (hi - lo)] * 2, "name": "prior (uniform on the range)",
+             "line": {"color": style.VERMILLION, "width": 2, "dash": "dash"}}]
+    shapes, title = [], f"Posterior of {parameter} against its prior"
+    if row is not None:
+        for q, dash in (("posterior_p05", "dot"), ("posterior_median", "solid"), ("posterior_p95", "dot")):
+            shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": float(row[q]), "x1": float(row[q]), "y0": 0, "y1": 1,
+                           "line": {"color": style.INK, "width": 1.5, "dash": dash}})
+        title += f": {row['verdict']} (90% width {float(row['width_ratio']):.2f} of the prior's)"
+    layout = {"title": {"text": title}, "height": 420, "bargap": 0.02, "shapes": shapes,
+              "xaxis": style.axis(parameter, range=[lo, hi]), "yaxis": style.axis("probability density")}
+    return {"data": data, "layout": layout}
 
 
 def label(output: str) -> tuple[str, str]:
@@ -271,6 +341,11 @@ def table_rows(folder: ExperimentFolder, output: str) -> tuple[list[str], list[l
             return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
         return str(v)
 
+    if folder.kind == "calibration":
+        if folder.identifiability is None:
+            return [], []
+        frame = folder.identifiability
+        return list(frame.columns), [[cell(v) for v in row] for row in frame.itertuples(index=False)]
     if folder.kind == "compare" and folder.comparison is not None:
         frame = folder.comparison[folder.comparison["output"].astype(str) == output].drop(columns=["output"])
     elif folder.kind == "sensitivity" and folder.indices is not None:
@@ -301,7 +376,7 @@ def find_folders(root: Path, *, depth: int = 2, limit: int = 50) -> list[Path]:
                 entries = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
             except OSError:
                 continue
-            if (folder / "manifest.json").is_file() or (folder / "compare.parquet").is_file():
+            if any((folder / name).is_file() for name in ("manifest.json", "compare.parquet", CALIBRATION_MANIFEST)):
                 found.append(folder)
                 if len(found) >= limit:
                     return found
@@ -311,5 +386,5 @@ def find_folders(root: Path, *, depth: int = 2, limit: int = 50) -> list[Path]:
     return found
 
 
-__all__ = ["ExperimentFolder", "compare_figure", "find_folders", "kind_of", "label", "open_folder", "sensitivity_figure",
+__all__ = ["ExperimentFolder", "calibration_figure", "compare_figure", "find_folders", "kind_of", "label", "open_folder", "sensitivity_figure",
            "sweep_figure", "table_rows"]

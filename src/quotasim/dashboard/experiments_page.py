@@ -1,4 +1,4 @@
-"""The experiments page: open a sweep, sensitivity or compare folder and look at it.
+"""The experiments page: open a sweep, sensitivity, compare or calibration folder and look at it.
 
 Type a folder's path (or pick one found under the folder the dashboard was started in) and press
 Open: the page shows what the folder is (scenario, design, runs, status), an output to pick and,
@@ -54,7 +54,7 @@ def layout(root: Path) -> html.Div:
     return html.Div(className="body single", children=[
         html.Main(className="results wide", children=[
             html.Div(className="panel", children=[
-                html.H2("Experiments: a sweep, sensitivity analysis or comparison"),
+                html.H2("Experiments: a sweep, sensitivity analysis, comparison or calibration"),
                 html.P(["Open a folder written by ", html.Code("quotasim sweep"), ", ", html.Code("quotasim sensitivity"),
                         " or ", html.Code("quotasim compare"), ". Calibration folders are not supported yet."],
                        className="description"),
@@ -82,7 +82,8 @@ def _view(folder: ef.ExperimentFolder) -> list:
                        id="exp-facts", **{"data-kind": folder.kind})
     links = [html.A(name, href=f"/experiment-report?folder={quote(str(folder.path))}&name={quote(name)}", target="_blank")
              for name in folder.reports]
-    pickers = [html.Label("Output", className="field-label"),
+    pickers = [html.Label("Parameter (posterior against prior)" if folder.kind == "calibration" else "Output",
+                          className="field-label"),
                dcc.Dropdown(id="exp-output", options=[{"label": _option(o), "value": o} for o in folder.outputs],
                             value=folder.default_output, clearable=False)]
     if folder.kind == "sweep":
@@ -105,7 +106,9 @@ def _view(folder: ef.ExperimentFolder) -> list:
 def figure_and_table(folder: ef.ExperimentFolder, output: str | None, parameter: str | None):
     if output is None:
         return ef._empty("no numeric output in this folder"), ""
-    if folder.kind == "compare":
+    if folder.kind == "calibration":
+        fig = ef.calibration_figure(folder, output)
+    elif folder.kind == "compare":
         fig = ef.compare_figure(folder, output)
     elif folder.kind == "sensitivity":
         fig = ef.sensitivity_figure(folder, output)

@@ -165,7 +165,7 @@ def sensitivity_figure(df: pd.DataFrame, *, method: str, model: str, output: str
     if method == "morris":
         top = max(top, float(np.nanmax(np.r_[shown["sigma"].to_numpy(), [0.0]])))
     fig.update_layout(
-        barmode="group", height=max(260, 44 * len(shown) + 120), template=style.TEMPLATE,
+        barmode="group", height=max(260, 44 * len(shown) + 120), template=style.plotly_template(),
         margin={"l": 10, "r": 10, "t": 40, "b": 50}, legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         xaxis={"title": _index_title(method, model, output), "range": [0, top * 1.08 or 1], "rangemode": "nonnegative"},
         yaxis={"automargin": True},
@@ -253,7 +253,7 @@ def differences_figure(summary: pd.DataFrame, names: Sequence[str], outputs_: Se
             )
         fig.add_vline(x=0, line={"color": "#888", "dash": "dot"}, row=i, col=1)
         fig.update_yaxes(automargin=True, row=i, col=1)
-    fig.update_layout(height=110 * len(outputs_) * max(1, len(others)) ** 0.5 + 80, template=style.TEMPLATE,
+    fig.update_layout(height=110 * len(outputs_) * max(1, len(others)) ** 0.5 + 80, template=style.plotly_template(),
                       margin={"l": 10, "r": 10, "t": 40, "b": 30})
     return fig
 
@@ -330,7 +330,7 @@ def compare_report(summary: pd.DataFrame, runs: dict[str, pd.DataFrame], *, titl
                                 name=f"{name}: mean, 90% interval", showlegend=False)
         fig.update_layout(
             xaxis={"tickvals": list(range(len(names))), "ticktext": names}, yaxis_title=with_unit(model, output), height=340,
-            margin={"l": 10, "r": 10, "t": 30, "b": 40}, template=style.TEMPLATE,
+            margin={"l": 10, "r": 10, "t": 30, "b": 40}, template=style.plotly_template(),
         )
         if outcomes.is_count(model, output):
             fig.update_yaxes(tickformat=",d")

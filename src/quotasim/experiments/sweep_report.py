@@ -94,7 +94,7 @@ def sweep_report(runs: pd.DataFrame, manifest: dict, outputs: Sequence[str] = ()
             continue
         counts, edges = np.histogram(y, bins=min(40, max(5, len(np.unique(y)))))
         hist = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=np.diff(edges), marker_color=style.BLUE))
-        hist.update_layout(height=260, template=style.TEMPLATE, margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        hist.update_layout(height=260, template=style.plotly_template(), margin={"l": 10, "r": 10, "t": 30, "b": 40},
                            xaxis_title=title, yaxis_title="runs", bargap=0.02)
         stats = (f"mean {fmt_value(model, output, y.mean())}, median {fmt_value(model, output, np.median(y))}, "
                  f"5–95% [{fmt_value(model, output, np.quantile(y, 0.05))}, {fmt_value(model, output, np.quantile(y, 0.95))}]")
@@ -120,7 +120,7 @@ def sweep_report(runs: pd.DataFrame, manifest: dict, outputs: Sequence[str] = ()
                                  line={"width": 0}, fillcolor="rgba(26,95,180,0.15)", showlegend=False, hoverinfo="skip", row=row, col=col)
                 grid.add_scatter(x=b["x"], y=b["mean"], mode="lines+markers", line={"color": style.BLUE}, showlegend=False,
                                  row=row, col=col)
-            grid.update_layout(height=260 * nrows + 60, template=style.TEMPLATE, margin={"l": 10, "r": 10, "t": 40, "b": 30})
+            grid.update_layout(height=260 * nrows + 60, template=style.plotly_template(), margin={"l": 10, "r": 10, "t": 40, "b": 30})
             grid.update_annotations(font_size=11)
             parts.append(fig_html(grid))
         rho_table = rho_df[["parameter", "rho"]].rename(columns={"rho": "Spearman ρ"})

@@ -4,7 +4,9 @@ Everything here is plain data (no plotly import), so a report written as plain p
 (:mod:`quotasim.outputs.plotly_dict`) and one built with plotly.py figures can share it:
 
 * ``figure["layout"]["template"] = TEMPLATE`` (plain dicts; :func:`plotly_dict.figure_div`
-  puts it in by default), or ``fig.update_layout(template=TEMPLATE)`` (plotly.py);
+  puts it in by default), or ``fig.update_layout(template=plotly_template())`` (plotly.py: a
+  registered template's name, as plotly.py validates a template given as a dict again for every
+  figure, about 0.6 s each);
 * axes through :func:`axis` (titled, with a unit) and :func:`count_axis` (whole-number ticks);
 * colours from :data:`PALETTE` and the named maps below, so a thing has the same colour everywhere;
 * the page's CSS, :data:`PAGE_CSS` (body and headings, then :data:`COMPONENTS_CSS`: cards, the
@@ -162,6 +164,16 @@ def fmt_number(value: Any) -> str:
     return str(value)
 
 
+def plotly_template() -> str:
+    """The name under which :data:`TEMPLATE` is registered with plotly.py (registered on first use)."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    if "quotasim" not in pio.templates:
+        pio.templates["quotasim"] = go.layout.Template(TEMPLATE)
+    return "quotasim"
+
+
 COMPONENTS_CSS = """
 :root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --accent: #1d4e89; --card: #f5f7fa; }
 p.story { font-size: 1.02rem; background: #eef4fb; border-left: 4px solid var(--accent); padding: .7rem 1rem;
@@ -197,5 +209,5 @@ h2 { font-size: 1.1rem; margin: 1.4rem 0 .3rem; }
 
 
 __all__ = [
-    "COMPONENTS_CSS", "PAGE_CSS", "PALETTE", "TEMPLATE", "axis", "count_axis", "fmt_number", "left_titles", "share_axis", "usd_axis", "whole_step",
+    "COMPONENTS_CSS", "PAGE_CSS", "PALETTE", "TEMPLATE", "axis", "count_axis", "fmt_number", "left_titles", "plotly_template", "share_axis", "usd_axis", "whole_step",
 ]
