@@ -21,7 +21,7 @@ from quotasim.cli.main import app, main
 ROOT = Path(__file__).resolve().parents[2]
 
 HEAVY = ("numpy", "pandas", "numba", "dask", "distributed", "dash", "plotly", "pyarrow", "scipy", "SALib", "sklearn",
-         "ema_workbench", "matplotlib")
+         "ema_workbench", "matplotlib", "pyabc", "sqlalchemy")
 # --help and --version parse nothing, so they need neither Pydantic (the scenario schemas, and
 # Typer's own parameter checks) nor Rich (tables and progress bars).
 NOTHING_PARSED = (*HEAVY, "pydantic", "rich")
@@ -83,6 +83,11 @@ QUICK = {
     "compare-bad-seed": (["compare", "a", "b", "--seed", "1.5", "--out", "{tmp}/o"], 2, HEAVY),
     "sweep-missing-out": (["sweep", "dprk-2020-80-day-battle"], 2, HEAVY),
     "serve-bad-port": (["serve", "--port", "0"], 2, HEAVY),
+    "calibrate-h": (["calibrate", "-h"], 0, HEAVY),
+    "calibrate-no-targets-file": (["calibrate", "--targets", "{tmp}/nope.toml", "--out", "{tmp}/o"], 2, HEAVY),
+    "calibrate-unknown-parameter": (["calibrate", "--targets", "dprk-2020-report", "--param", "campaign.nope=0:1", "--out", "{tmp}/o"], 2, HEAVY),
+    "calibrate-bad-seed": (["calibrate", "--targets", "dprk-2020-report", "--seed", "x", "--out", "{tmp}/o"], 2, HEAVY),
+    "run-posterior-without-one": (["run", "--posterior", "{tmp}", "--out", "{tmp}/o"], 2, HEAVY),
     "discover-h": (["discover", "-h"], 0, HEAVY),
     "discover-not-a-sweep": (["discover", "{tmp}", "--where", "exiled_persons > 1", "--out", "{tmp}/o"], 2, HEAVY),
     "discover-no-such-folder": (["discover", "{tmp}/nope", "--where", "exiled_persons > 1", "--out", "{tmp}/o"], 2, HEAVY),
@@ -166,7 +171,7 @@ def test_short_help_on_the_app_and_every_command(capsys):
     import typer.main
 
     commands = sorted(typer.main.get_command(app).commands)
-    assert {"run", "scenarios", "show", "validate", "sweep", "sensitivity", "compare", "discover", "serve"} <= set(commands)
+    assert {"run", "scenarios", "show", "validate", "sweep", "sensitivity", "compare", "discover", "serve", "calibrate"} <= set(commands)
     assert main(["-h"]) == 0
     assert re.match(r"Usage: \S+ \[OPTIONS\] COMMAND", capsys.readouterr().out)  # the program name is argv[0]
     for command in commands:

@@ -1,9 +1,11 @@
 """The dashboard in a real browser (Debian's Chromium through Playwright).
 
-Load the page, change the quota, run, wait for the plots; the numbers shown must equal what
-``quotasim run`` writes for the same settings and seed; the downloads must be those files, and the
-downloaded scenario must make ``quotasim run`` reproduce the run. Bad values show a message
-beside the field. Screenshots of the main states go into each test's tmp_path.
+The page opens on the default scenario's result, light (plotly.js once, compressed); change a
+parameter (a main one, or one in a collapsed group), run, wait for the plots; the numbers shown
+must equal what ``quotasim run`` writes for the same settings and seed; the downloads must be
+those files, and the downloaded scenario must make ``quotasim run`` reproduce the run. Bad values
+show a message beside the field. The civil-violence page animates its grid; the experiments page
+opens a sweep made by the test. Screenshots of the main states go into each test's tmp_path.
 """
 
 from __future__ import annotations
@@ -17,44 +19,51 @@ from playwright.sync_api import expect
 
 from quotasim.cli.main import main
 from quotasim.dashboard.app import fmt, summary_rows
+from quotasim.dashboard.figures import CV_PLOTS, PLOTS
 
 SCENARIO = "dprk-2020-80-day-battle"
+FIRST_LOAD_LIMIT = 3_000_000  # bytes transferred by the first load of the page
 
 # One test process (pytest-xdist) runs them all: one Chromium and one server for the module.
 pytestmark = pytest.mark.xdist_group("browser")
 
 
-def field(page, path):
-    return page.locator(f"#field-{path.replace('.', '-')}")
+def field(page, path, prefix=""):
+    return page.locator(f"#{prefix}field-{path.replace('.', '-')}")
 
 
-def set_field(page, path, text):
-    box = field(page, path).locator("input[type=text]")
+def set_field(page, path, text, prefix=""):
+    box = field(page, path, prefix).locator("input[type=text]")
     box.fill(text)
     box.press("Enter")
 
 
-def run_and_wait(page):
+def wait_for_plots(page, prefix="", plots=PLOTS):
+    for name, _title in plots:
+        page.wait_for_selector(f"#{prefix}graph-{name} .main-svg")
+
+
+def run_and_wait(page, prefix="", plots=PLOTS):
     """Press Run and wait until this run's (not an earlier run's) summary and plots are shown."""
-    before = page.locator("#run-done").get_attribute("data-job") if page.locator("#run-done").count() else ""
-    page.click("#run")
+    done = f"#{prefix}run-done"
+    before = page.locator(done).get_attribute("data-job") if page.locator(done).count() else ""
+    page.click(f"#{prefix}run")
     page.wait_for_function(
-        "prev => { const e = document.getElementById('run-done'); return e !== null && e.dataset.job !== prev; }",
-        arg=before,
+        "([sel, prev]) => { const e = document.querySelector(sel); return e !== null && e.dataset.job !== prev; }",
+        arg=[done, before],
     )
-    job = page.locator("#run-done").get_attribute("data-job")
-    page.wait_for_selector(f"#summary[data-job='{job}']")
-    for name in ("collection", "reviews", "fear", "punished", "kin"):
-        page.wait_for_selector(f"#graph-{name} .main-svg")
+    job = page.locator(done).get_attribute("data-job")
+    page.wait_for_selector(f"#{prefix}summary[data-job='{job}']", state="attached")
+    wait_for_plots(page, prefix, plots)
     return job
 
 
 def shown_summary(page, prefix="summary"):
-    """{key: value} of the summary panel, from each cell's exact JSON value; checks the text too."""
+    """{key: value} of the table of every number, from each cell's exact JSON value; checks the text too."""
     shown = {}
     for cell in page.locator(f"td[id^='{prefix}-']").all():
         value = json.loads(cell.get_attribute("data-value"))
-        assert cell.inner_text().strip() == fmt(value)
+        assert cell.text_content().strip() == fmt(value)
         shown[cell.get_attribute("id").removeprefix(f"{prefix}-")] = value
     return shown
 
@@ -69,21 +78,47 @@ def cli_run(tmp_path, name, *args):
     return out
 
 
+def test_first_load_shows_the_default_result_and_is_light(browser, server, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    finished = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    page.goto(server.url)
+    wait_for_plots(page)  # no click: the default scenario's result is there
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=tmp_path / "00-first-load.png", full_page=True)
+    cards = page.locator("[id^='card-']")
+    assert cards.count() == 24  # the report's cards, at the review and over the whole run
+    assert "officials" in page.inner_text("#card-at_review-met_quota")
+    assert "By the review on day 55" in page.inner_text("#story")
+    assert page.locator("#graph-reviews .main-svg .xtitle").text_content() == "campaign"
+    sizes = {request.url: request.sizes() for request in finished}
+    total = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes.values())
+    plotly = [u for u in sizes if "plotly" in u and u.endswith(".js")]
+    assert len(plotly) == 1, plotly  # plotly.js served once, by the app
+    assert sizes[plotly[0]]["responseBodySize"] < 2_000_000  # compressed (4.8 MB as it is)
+    assert total < FIRST_LOAD_LIMIT, f"first load transferred {total:,} bytes"
+    context.close()
+
+
 def test_run_matches_cli_and_downloads_reproduce_it(page, server, tmp_path):
     page.goto(server.url)
     page.wait_for_selector("#field-campaign-quota_usd input[type=text]")
     assert "loyalty-fund" in field(page, "campaign.quota_usd").locator(".source").inner_text()
+    default_job = page.locator("#run-done").get_attribute("data-job")
     page.screenshot(path=tmp_path / "01-loaded.png", full_page=True)
 
     set_field(page, "campaign.quota_usd", "1500")
     set_field(page, "seed", "7")
-    run_and_wait(page)
+    assert run_and_wait(page) != default_job
     page.screenshot(path=tmp_path / "02-run-done.png", full_page=True)
 
     cli = cli_run(tmp_path, "cli", SCENARIO, "--set", "campaign.quota_usd=1500", "--seed", "7", "--no-report")
     cli_summary = json.loads((cli / "summary.json").read_text())
     assert cli_summary["collected_usd"] > 0
     assert shown_summary(page) == expected(cli_summary)
+    card = page.locator("#card-collected_usd")
+    assert json.loads(card.get_attribute("data-value")) == cli_summary["collected_usd"]
 
     with page.expect_download() as dl:
         page.click("#download-zip-btn")
@@ -103,8 +138,46 @@ def test_run_matches_cli_and_downloads_reproduce_it(page, server, tmp_path):
     assert json.loads((again / "summary.json").read_text()) == cli_summary
 
 
+def test_every_parameter_group_opens_and_a_change_in_a_collapsed_group_reaches_the_run(page, server, tmp_path):
+    page.goto(server.url)
+    page.wait_for_selector("#controls details.group", state="attached")
+    groups = page.locator("#controls details.group")
+    n = groups.count()
+    assert n >= 15  # campaign, officials, each locality, …, deterrence
+    for i in range(n):
+        group = groups.nth(i)
+        group.locator("summary").click()
+        expect(group).to_have_attribute("open", "")
+        expect(group.locator(".field").first).to_be_visible()  # its fields come when it first opens
+        about = group.locator(".field .about").all_text_contents()
+        assert about and all("source:" in text for text in about)
+    page.screenshot(path=tmp_path / "03-groups-open.png", full_page=True)
+    inert = field(page, "trade.usd_per_day")  # trade is shut in the default scenario
+    assert "inert" in inert.get_attribute("class") and "trade is shut" in inert.inner_text()
+    decay = field(page, "deterrence.decay_per_day")
+    assert "range 0.005 – 0.05" in decay.inner_text()
+    set_field(page, "deterrence.decay_per_day", "0.045")
+    set_field(page, "localities.1.holdings_median_usd", "-1")  # refused, as --set refuses it
+    bad = field(page, "localities.1.holdings_median_usd").locator(".field-error")
+    bad.wait_for(state="visible")
+    assert "greater than or equal to 0" in bad.inner_text()
+    set_field(page, "localities.1.holdings_median_usd", "90")
+    bad.wait_for(state="hidden")
+    for i in range(n):  # close them all again: the values stay in the page and go with the run
+        groups.nth(i).locator("summary").click()
+    expect(page.locator("#controls details.group[open]")).to_have_count(0)
+    set_field(page, "seed", "9")
+    run_and_wait(page)
+    cli = cli_run(tmp_path, "cli", SCENARIO, "--set", "deterrence.decay_per_day=0.045",
+                  "--set", "localities.1.holdings_median_usd=90", "--seed", "9", "--no-report")
+    assert shown_summary(page) == expected(json.loads((cli / "summary.json").read_text()))
+    settings = page.locator("#summary").text_content()
+    assert "deterrence.decay_per_day" in settings and "localities.1.holdings_median_usd" in settings
+
+
 def test_bad_values_show_a_message_and_nothing_runs(page, server, tmp_path):
     page.goto(server.url)
+    shown_job = page.locator("#summary").get_attribute("data-job")
     set_field(page, "campaign.quota_usd", "-5")
     error = field(page, "campaign.quota_usd").locator(".field-error")
     error.wait_for(state="visible")
@@ -113,12 +186,12 @@ def test_bad_values_show_a_message_and_nothing_runs(page, server, tmp_path):
     seed_error = field(page, "seed").locator(".field-error")
     seed_error.wait_for(state="visible")
     assert "valid integer" in seed_error.inner_text()
-    page.screenshot(path=tmp_path / "03-bad-values.png", full_page=True)
+    page.screenshot(path=tmp_path / "04-bad-values.png", full_page=True)
 
     page.click("#run")
     page.wait_for_selector("#run-message .error")
     assert "campaign.quota_usd" in page.inner_text("#run-message")
-    assert page.locator("#summary-collected_usd").count() == 0
+    assert page.locator("#summary").get_attribute("data-job") == shown_job  # nothing new ran
 
     set_field(page, "campaign.quota_usd", "800")  # fixing the value clears its message
     error.wait_for(state="hidden")
@@ -146,12 +219,13 @@ def test_pin_and_compare_side_by_side(page, server, tmp_path):
     expect(harshness).not_to_have_value("0.5")
     assert float(harshness.input_value()) > 0.5
     run_and_wait(page)
-    page.wait_for_selector(f"#summary[data-pinned='{first_job}']")
+    page.wait_for_selector(f"#summary[data-pinned='{first_job}']", state="attached")
     page.wait_for_selector("#pinned-graph-kin .main-svg")
-    page.screenshot(path=tmp_path / "04-pinned-compare.png", full_page=True)
+    page.screenshot(path=tmp_path / "05-pinned-compare.png", full_page=True)
     assert shown_summary(page, "pinned") == first
-    differs = [c.inner_text().strip() for c in page.locator("#summary td.differs").all()]
+    differs = [c.text_content().strip() for c in page.locator("#summary td.differs").all()]
     assert differs == ["true", "0", harshness.input_value()]  # trade_open, kin_depth, harshness
+    assert "pinned:" in page.inner_text("#card-collected_usd")  # the cards show both runs
     page.click("#unpin")
     page.wait_for_selector("#pinned-collected_usd", state="detached")
 
@@ -164,7 +238,7 @@ def test_a_run_too_large_for_memory_is_refused_on_the_page(page, server, tmp_pat
     page.click("#run")
     page.wait_for_selector("#run-error")
     assert "GiB of memory" in page.inner_text("#run-error")
-    page.screenshot(path=tmp_path / "05-too-large.png", full_page=True)
+    page.screenshot(path=tmp_path / "06-too-large.png", full_page=True)
     assert page.locator("#run").is_enabled()
 
 
@@ -181,7 +255,7 @@ def test_two_tabs_run_at_once_and_a_long_run_can_be_cancelled(browser, server, t
     set_field(long_tab, "officials.count", "150000")  # 6.5 million households: many seconds of simulation
     long_tab.click("#run")
     long_tab.wait_for_selector("#progress progress")
-    long_tab.screenshot(path=tmp_path / "06-running.png", full_page=True)
+    long_tab.screenshot(path=tmp_path / "07-running.png", full_page=True)
 
     set_field(short_tab, "seed", "5")
     run_and_wait(short_tab)  # not blocked by the other tab's run
@@ -203,6 +277,49 @@ def test_picking_a_scenario_shows_its_values_and_sources_and_runs_it(page, serve
     assert "trade" in page.inner_text("#scenario-description").lower()
     run_and_wait(page)
     assert "trade-open-counterfactual" in page.inner_text("#progress")
-    page.screenshot(path=tmp_path / "07-other-scenario.png", full_page=True)
+    page.screenshot(path=tmp_path / "08-other-scenario.png", full_page=True)
     cli = cli_run(tmp_path, "cli", "trade-open-counterfactual", "--no-report")
     assert shown_summary(page) == expected(json.loads((cli / "summary.json").read_text()))
+
+
+def test_the_civil_violence_page_animates_and_runs(page, server, tmp_path):
+    page.goto(server.url)
+    page.click("#nav-civil-violence")  # the header's link: the page changes without a reload
+    wait_for_plots(page, "cv-", CV_PLOTS)  # its default scenario's result, with no click
+    current = page.locator("#cv-graph-animation .slider-group > text.slider-label")  # the step shown
+    expect(current).to_have_text("step 0")
+    page.screenshot(path=tmp_path / "09-civil-violence.png", full_page=True)
+    page.locator("#cv-graph-animation .updatemenu-button").first.click()  # play
+    expect(current).not_to_have_text("step 0")
+    page.locator("#cv-graph-animation .updatemenu-button").nth(1).click()  # pause
+    page.screenshot(path=tmp_path / "10-civil-violence-playing.png", full_page=True)
+
+    set_field(page, "steps", "120", prefix="cv-")
+    set_field(page, "seed", "4", prefix="cv-")
+    run_and_wait(page, "cv-", CV_PLOTS)
+    cli = cli_run(tmp_path, "cli", "epstein-run-2", "--set", "steps=120", "--seed", "4", "--no-report")
+    assert shown_summary(page, "cv-summary") == expected(json.loads((cli / "summary.json").read_text()))
+    expect(current).to_have_text("step 0")  # the new run's grid, from its first step
+    assert page.locator("#cv-graph-animation .slider-labels text").count() >= 10  # its snapshot steps
+
+
+def test_the_experiments_page_opens_a_small_sweep(page, server, tmp_path):
+    sweep = tmp_path / "sweep"
+    assert main(["sweep", SCENARIO, "--samples", "4", "--param", "campaign.quota_usd", "--param", "enforcement.harshness",
+                 "--processes", "1", "--seed", "3", "--out", str(sweep)]) == 0
+    (sweep / "notes.txt").write_text("an extra file the page leaves alone")
+    page.goto(server.url + "experiments")
+    page.fill("#exp-folder", str(tmp_path / "nothing-here"))
+    page.click("#exp-open")
+    expect(page.locator("#exp-error")).to_contain_text("no such folder")
+    page.fill("#exp-folder", str(sweep))
+    page.click("#exp-open")
+    page.wait_for_selector("#exp-graph .main-svg")
+    facts = page.locator("#exp-facts")
+    assert facts.get_attribute("data-kind") == "sweep" and "4 of 4 done" in facts.inner_text()
+    expect(page.locator("#exp-graph .xtitle")).to_have_text("campaign.quota_usd")
+    assert page.locator("#exp-graph .scatterlayer .point").count() == 4  # one dot per run
+    page.screenshot(path=tmp_path / "11-experiments-sweep.png", full_page=True)
+    page.click("#exp-parameter")
+    page.get_by_text("enforcement.harshness", exact=True).click()
+    expect(page.locator("#exp-graph .xtitle")).to_have_text("enforcement.harshness")

@@ -74,3 +74,80 @@ def test_apply_fields_names_the_first_bad_field():
         apply_fields(scenario, {"campaign.quota_usd": "-3", "seed": "x"})
     assert exc.value.key == "campaign.quota_usd"
     assert from_tree(scenario.tree).config == scenario.config  # the scenario itself is untouched
+
+
+ALL_BUILTINS = builtin_names()
+
+
+@pytest.mark.parametrize("name", ALL_BUILTINS)
+def test_every_parameter_of_every_builtin_can_be_reached(name):
+    """The main fields and the groups together hold every schema key (list items one by one),
+    each with the scenario's source and range, and the reason where it cannot act."""
+    from quotasim.dashboard.fields import NOT_PARAMETERS, editable_paths, effective_value, main_fields, parameter_groups
+    from quotasim.scenario import inert_parameters
+    from quotasim.scenario.reference import parameter_rows
+
+    scenario = load_scenario(name)
+    reachable = editable_paths(scenario)
+    for row in parameter_rows(scenario):
+        if row.path in NOT_PARAMETERS or row.path == "snapshot_steps":
+            continue
+        if "[]" in row.path:
+            head, tail = row.path.split("[].", 1)
+            paths = [f"{head}.{i}.{tail}" for i in range(len(effective_value(scenario, head, [])))]
+        else:
+            paths = [row.path]
+        assert set(paths) <= reachable, (row.path, set(paths) - reachable)
+    groups = parameter_groups(scenario)
+    shown = [s for _section, states in groups for s in states]
+    assert len(shown) == len({s.spec.path for s in shown})  # each once
+    assert not {s.spec.path for s in shown} & {f.path for f in main_fields(scenario)}
+    for state in shown:
+        meta = scenario.params.get(state.spec.path)
+        assert state.source == (meta.source if meta else None)
+        assert state.range == (meta.range if meta else None)
+    inert = inert_parameters(scenario)
+    assert {s.spec.path for s in shown if s.inert} == set(inert) - {f.path for f in main_fields(scenario)}
+
+
+@pytest.mark.parametrize("path", ["deterrence.decay_per_day", "localities.1.holdings_median_usd", "campaign.ratchet_basis",
+                                  "campaign.start_date", "enforcement.case_capacity_per_day", "kin.tier3_households"])
+@pytest.mark.parametrize("text", ["-1", "0.02", "2", "abc", "own", "2021-01-05", "true"])
+def test_group_fields_and_set_flag_agree(path, text):
+    scenario = load_scenario("dprk-2020-80-day-battle")
+    try:
+        expected = load_scenario("dprk-2020-80-day-battle", [f"{path}={text}"])
+    except InputError as cli_error:
+        with pytest.raises(InputError) as page_error:
+            check_field(scenario, path, text)
+        assert (page_error.value.key, page_error.value.message) == (cli_error.key, cli_error.message)
+    else:
+        from quotasim.dashboard.fields import effective_value
+
+        assert check_field(scenario, path, text) == effective_value(expected, path)
+
+
+def test_a_group_value_is_applied_and_unchanged_fields_are_left_alone():
+    from quotasim.dashboard.fields import changed_settings, editable_paths, effective_value
+
+    scenario = load_scenario("dprk-2020-80-day-battle")
+    texts = {p: format_value(effective_value(scenario, p, None)) for p in editable_paths(scenario)}
+    assert apply_fields(scenario, texts) is scenario  # nothing changed, nothing re-validated
+    texts["deterrence.decay_per_day"] = "0.045"
+    texts["enforcement.case_capacity_per_day"] = ""  # absent, and left absent
+    changed = apply_fields(scenario, texts)
+    assert changed.config.deterrence.decay_per_day == 0.045
+    assert changed.config.enforcement.case_capacity_per_day is None
+    assert changed_settings(changed, scenario) == {"deterrence.decay_per_day": 0.045}
+
+
+def test_the_civil_violence_page_has_its_own_main_fields():
+    from quotasim.dashboard.fields import CIVIL_VIOLENCE_FIELDS
+
+    scenario = load_scenario("epstein-run-2")
+    states = field_states(scenario)
+    assert [s.spec.path for s in states] == [f.path for f in CIVIL_VIOLENCE_FIELDS]
+    legitimacy = states[0]
+    assert legitimacy.value == 0.82 and "Table 2" in legitimacy.source and legitimacy.slider[:2] == (0.5, 1.0)
+    changed = apply_fields(scenario, {"legitimacy": "0.7", "steps": "50", "max_jail_term": "infinite"})
+    assert changed.config.legitimacy == 0.7 and changed.config.steps == 50 and changed.config.max_jail_term == "infinite"

@@ -25,6 +25,7 @@ def compare(
     processes: Optional[int] = PROCESSES,
     batch_size: Optional[int] = BATCH,
     resume: bool = RESUME,
+    posterior: Optional[Path] = typer.Option(None, "--posterior", help="Replicate i of every scenario at posterior draw i of the calibration in DIR."),
 ) -> None:
     """Run each scenario R times (common random numbers) and compare every summary output."""
     compare_seed = parse_seed(seed)  # before the imports below (NumPy, pyarrow), so a refusal is quick
@@ -37,6 +38,10 @@ def compare(
 
     targets = [load_target(s, where=f"scenario {s}") for s in scenarios]
     plans = plan_compare(targets, replicates=replicates, seed=compare_seed)
+    if posterior is not None:  # calibration (issue 11): common posterior draws across scenarios
+        from quotasim.experiments.posterior import compare_plans
+
+        plans = compare_plans(plans, posterior)
     import hashlib
 
     prepare_folder(out_dir, hashlib.sha256("\n".join(p.fingerprint() for p in plans).encode()).hexdigest(), resume=resume)
@@ -70,6 +75,10 @@ def compare(
     model = targets[0].model
     page = compare_report(table, runs, title=" vs ".join(runs),
                           meta={"replicates": replicates, "seed": plans[0].seed, "version": __version__, "model": model})
+    if posterior is not None:  # calibration (issue 11): compare.html says the intervals hold parameter uncertainty
+        from quotasim.experiments.posterior import annotate_compare_page
+
+        page = annotate_compare_page(page, plans)
     tmp = out_dir / ".compare.html.tmp"
     tmp.write_text(page, "utf-8")
     tmp.replace(out_dir / "compare.html")

@@ -16,6 +16,7 @@ import sys
 
 import typer
 
+from quotasim.cli import calibrate as calibrate_cmd
 from quotasim.cli import compare as compare_cmd
 from quotasim.cli import discover as discover_cmd
 from quotasim.cli import run as run_cmd
@@ -61,6 +62,7 @@ app.command("sensitivity")(sensitivity_cmd.sensitivity)
 app.command("compare")(compare_cmd.compare)
 app.command("discover")(discover_cmd.discover)
 app.command("serve")(serve_cmd.serve)
+app.command("calibrate")(calibrate_cmd.calibrate)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ def run(
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Output folder (new or empty); default: a new folder under ./runs/."),
     no_report: bool = typer.Option(False, "--no-report", help="Skip report.html."),
     json_: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout instead of a table."),
+    posterior: Optional[Path] = typer.Option(None, "--posterior", help="Run at one draw from the posterior of a calibration in DIR (chosen by the seed; --set wins)."),
 ) -> None:
     """Run one scenario and write summary.json, tables (Parquet) and report.html."""
     from quotasim.outputs.write import check_out_dir, write_run
@@ -32,12 +33,23 @@ def run(
     loaded = load_scenario(scenario, set_)
     if out_dir is not None:
         check_out_dir(out_dir)
+    if posterior is not None:
+        from quotasim.experiments.posterior import check_posterior_folder
+
+        check_posterior_folder(posterior)  # before the engines are imported
     # Imported only now, once the input is known good: the engines (NumPy, Numba, pandas) take
     # seconds to import, which neither the other commands nor a refusal should wait for.
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from quotasim.simulate import simulate
 
+    extra = None
+    if posterior is not None:
+        from quotasim.experiments.posterior import run_at_draw
+
+        loaded, draw = run_at_draw(loaded, posterior, seed=loaded.seed if run_seed is None else run_seed,
+                                   fixed=[item.partition("=")[0].strip() for item in set_])
+        extra = {"posterior": draw}
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -54,11 +66,11 @@ def run(
         result = simulate(loaded, seed=run_seed, progress=progress)
         bar.update(task, description="writing outputs")
         target = out_dir or _default_out(loaded.name, result.seed)
-        write_run(result, target, report=not no_report)
+        write_run(result, target, report=not no_report, summary_extra=extra)
     if json_:
         import json
 
-        out.print_json(json.dumps(result.summary, default=str))
+        out.print_json(json.dumps({**result.summary, **(extra or {})}, default=str))
     else:
         out.print(summary_table(result.summary))
     err.print(f"outputs in [bold]{target}[/]")

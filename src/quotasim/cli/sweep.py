@@ -43,6 +43,7 @@ def sweep(
     processes: Optional[int] = PROCESSES,
     batch_size: Optional[int] = BATCH,
     resume: bool = RESUME,
+    posterior: Optional[Path] = typer.Option(None, "--posterior", help="Replicate j of every row at posterior draw j of the calibration in DIR, for the parameters not varied."),
     dry_run: bool = DRY_RUN,
 ) -> None:
     """Run a scenario over a design; one Parquet row per run in DIR/runs and DIR/report.html; resumable."""
@@ -57,6 +58,10 @@ def sweep(
         target, params=param, design=design, samples=samples, replicates=replicates, seed=sweep_seed,
         design_file=design_file, options=DesignOptions(second_order=second_order, levels=levels), save_daily=save_daily,
     )
+    if posterior is not None:  # calibration (issue 11): the parameters not varied come from posterior draws
+        from quotasim.experiments.posterior import sweep_plan
+
+        plan = sweep_plan(plan, posterior)
     outcome = execute(plan, out_dir, workers=workers, scheduler=scheduler, processes=processes, batch_size=batch_size,
                       resume=resume, dry_run=dry_run)
     if outcome is None:

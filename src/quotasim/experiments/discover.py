@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from quotasim.experiments.report import Figures, fmt_number, page, table_html
+from quotasim.outputs import style
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_BOXES = 3
@@ -246,8 +247,8 @@ def _limits_figure(box: Box, params: list[dict], labels: dict[str, str]):
         qtext = ", ".join(f"{side} p = {v:.2g}" for side, v in zip(("low", "high"), q) if v == v)
         text.append(f"{fmt_number(lo)} – {fmt_number(hi)}" + (f" ({qtext})" if qtext else ""))
     fig.add_bar(y=[labels.get(c, c) for c in rows], x=width, base=base, orientation="h", text=text, textposition="outside",
-                marker_color="#2a6", cliponaxis=False)
-    fig.update_layout(height=max(200, 46 * len(rows) + 90), template="plotly_white", showlegend=False,
+                marker_color=style.GREEN, cliponaxis=False)
+    fig.update_layout(height=max(200, 46 * len(rows) + 90), template=style.plotly_template(), showlegend=False,
                       margin={"l": 10, "r": 10, "t": 30, "b": 40},
                       xaxis={"title": "share of the parameter's range in the sweep", "range": [0, 1.45], "tickvals": [0, 0.25, 0.5, 0.75, 1]},
                       yaxis={"automargin": True})
@@ -284,8 +285,8 @@ def discover_report(*, where: str, n: int, k: int, prim: list[Box], cart: list[B
                         "showscale": True, "colorbar": {"title": "restricted<br>parameters"}, "size": 7}, line={"color": "#ccc"},
                         hovertext=[f"box {i}: {int(r)} restricted, {int(m):,} runs" for i, (r, m) in enumerate(zip(traj["res_dim"], traj["n"]))],
                         name="peeling trajectory")
-        fig.add_scatter(x=[b.coverage], y=[b.density], mode="markers", marker={"symbol": "star", "size": 16, "color": "#a33"}, name="chosen box")
-        fig.update_layout(height=360, template="plotly_white", margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        fig.add_scatter(x=[b.coverage], y=[b.density], mode="markers", marker={"symbol": "star", "size": 16, "color": style.VERMILLION}, name="chosen box")
+        fig.update_layout(height=360, template=style.plotly_template(), margin={"l": 10, "r": 10, "t": 30, "b": 40},
                           xaxis={"title": "coverage", "range": [0, 1.02]}, yaxis={"title": "density", "range": [0, 1.02]},
                           legend={"orientation": "h", "y": -0.2})
         rows = pd.DataFrame([{"parameter": labels.get(c, c), "low": b.limits[c][0], "high": b.limits[c][1],
@@ -304,8 +305,8 @@ def discover_report(*, where: str, n: int, k: int, prim: list[Box], cart: list[B
     sections.append(f"<h2 id='cart'>CART: leaves that predict the condition</h2>"
                     + (table_html(pd.DataFrame(cart_rows)) if cart_rows else "<p class='muted'>no leaf predicts it</p>"))
     sc = scores.iloc[::-1]
-    fig = go.Figure(go.Bar(y=[labels.get(c, c) for c in sc.index], x=sc.to_numpy(), orientation="h", marker_color="#1a5fb4"))
-    fig.update_layout(height=max(260, 24 * len(sc) + 100), template="plotly_white", margin={"l": 10, "r": 10, "t": 30, "b": 40},
+    fig = go.Figure(go.Bar(y=[labels.get(c, c) for c in sc.index], x=sc.to_numpy(), orientation="h", marker_color=style.BLUE))
+    fig.update_layout(height=max(260, 24 * len(sc) + 100), template=style.plotly_template(), margin={"l": 10, "r": 10, "t": 30, "b": 40},
                       xaxis={"title": "extra-trees feature score (sums to 1)", "rangemode": "nonnegative"}, yaxis={"automargin": True})
     sections.append(f"<h2 id='scores'>Feature scores</h2>{fig_html(fig)}")
     return page(f"Scenario discovery: {where}", intro, sections)

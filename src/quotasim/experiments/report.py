@@ -18,14 +18,15 @@ import numpy as np
 import pandas as pd
 
 from quotasim.experiments import outcomes
+from quotasim.outputs import style
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
-h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}h3{font-size:1rem}
-table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}td,th{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:right}
-th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}.muted{color:#777}.warn{color:#a33}
-.answer{background:#f6f8fa;border-left:4px solid #2a6;padding:.6rem 1rem;margin:1rem 0}.answer li{margin:.2rem 0}
-nav ol{columns:2;font-size:.9rem}a{color:#1a5fb4}
+# The shared page style (outputs/style.py), plus what only experiment reports have: the answer
+# box, the table of contents and the tables of indices.
+_CSS = style.PAGE_CSS + """
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}td,th{padding:.2rem .6rem;border-bottom:1px solid var(--line);text-align:right}
+th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}.muted{color:var(--muted)}.warn{color:#a33}
+.answer{background:var(--card);border-left:4px solid var(--accent);padding:.6rem 1rem;margin:1rem 0}.answer li{margin:.2rem 0}
+nav ol{columns:2;font-size:.9rem}a{color:var(--accent)}
 """
 
 
@@ -149,22 +150,22 @@ def sensitivity_figure(df: pd.DataFrame, *, method: str, model: str, output: str
     conf = shown[f"{key}_conf"].fillna(0).to_numpy()
     value = shown[key].to_numpy()
     minus = np.minimum(conf, np.maximum(value, 0))  # the interval is drawn from 0: an index is not negative
-    colour = ["#2a6" if a else "#bbb" for a in shown["above_noise"]]
+    colour = [style.GREEN if a else style.GREY for a in shown["above_noise"]]
     fig.add_bar(y=labels, x=value, orientation="h", name=("ST (total)" if method == "sobol" else "μ* (mean |effect|)") + "; grey: below noise",
                 marker_color=colour, error_x={"type": "data", "array": conf, "arrayminus": minus, "symmetric": False})
     if method == "sobol":
         s1 = shown["S1"].clip(lower=0).to_numpy()
-        fig.add_bar(y=labels, x=s1, orientation="h", name="S1 (first order)", marker_color="#8ab")
+        fig.add_bar(y=labels, x=s1, orientation="h", name="S1 (first order)", marker_color=style.SKY)
     else:
         fig.add_bar(y=labels, x=shown["sigma"].to_numpy(), orientation="h", name="σ (interactions, non-linearity)",
-                    marker_color="#8ab")
+                    marker_color=style.SKY)
     fig.add_scatter(y=labels, x=shown["noise_floor"].to_numpy(), mode="markers", name="noise floor",
-                    marker={"symbol": "line-ns-open", "size": 16, "color": "#a33", "line": {"width": 2}})
+                    marker={"symbol": "line-ns-open", "size": 16, "color": style.VERMILLION, "line": {"width": 2}})
     top = float(np.nanmax(np.r_[value + conf, shown["noise_floor"].to_numpy(), [0.0]]))
     if method == "morris":
         top = max(top, float(np.nanmax(np.r_[shown["sigma"].to_numpy(), [0.0]])))
     fig.update_layout(
-        barmode="group", height=max(260, 44 * len(shown) + 120), template="plotly_white",
+        barmode="group", height=max(260, 44 * len(shown) + 120), template=style.plotly_template(),
         margin={"l": 10, "r": 10, "t": 40, "b": 50}, legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         xaxis={"title": _index_title(method, model, output), "range": [0, top * 1.08 or 1], "rangemode": "nonnegative"},
         yaxis={"automargin": True},
@@ -245,14 +246,14 @@ def differences_figure(summary: pd.DataFrame, names: Sequence[str], outputs_: Se
                 continue
             m, lo, hi = (float(df.loc[name, c]) for c in ("diff_mean", "diff_p05", "diff_p95"))
             fig.add_scatter(
-                x=[m], y=[name], mode="markers", marker={"size": 11, "color": "#1a5fb4"}, showlegend=False,
+                x=[m], y=[name], mode="markers", marker={"size": 11, "color": style.BLUE}, showlegend=False,
                 error_x={"type": "data", "symmetric": False, "array": [max(hi - m, 0)], "arrayminus": [max(m - lo, 0)]},
                 hovertext=f"{name} − {names[0]}: {fmt_value(model, output, m)} [{fmt_value(model, output, lo)}, {fmt_value(model, output, hi)}]",
                 row=i, col=1,
             )
         fig.add_vline(x=0, line={"color": "#888", "dash": "dot"}, row=i, col=1)
         fig.update_yaxes(automargin=True, row=i, col=1)
-    fig.update_layout(height=110 * len(outputs_) * max(1, len(others)) ** 0.5 + 80, template="plotly_white",
+    fig.update_layout(height=110 * len(outputs_) * max(1, len(others)) ** 0.5 + 80, template=style.plotly_template(),
                       margin={"l": 10, "r": 10, "t": 40, "b": 30})
     return fig
 
@@ -329,7 +330,7 @@ def compare_report(summary: pd.DataFrame, runs: dict[str, pd.DataFrame], *, titl
                                 name=f"{name}: mean, 90% interval", showlegend=False)
         fig.update_layout(
             xaxis={"tickvals": list(range(len(names))), "ticktext": names}, yaxis_title=with_unit(model, output), height=340,
-            margin={"l": 10, "r": 10, "t": 30, "b": 40}, template="plotly_white",
+            margin={"l": 10, "r": 10, "t": 30, "b": 40}, template=style.plotly_template(),
         )
         if outcomes.is_count(model, output):
             fig.update_yaxes(tickformat=",d")

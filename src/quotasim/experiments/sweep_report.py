@@ -18,6 +18,7 @@ import pandas as pd
 
 from quotasim.experiments import outcomes
 from quotasim.experiments.report import Figures, anchor, fmt_number, fmt_value, page, table_html, toc, with_unit
+from quotasim.outputs import style
 
 BINS = 10
 PANELS = 6
@@ -92,8 +93,8 @@ def sweep_report(runs: pd.DataFrame, manifest: dict, outputs: Sequence[str] = ()
             sections.append(f"<h2 id='{anchor(output)}'>{html.escape(title)}</h2><p class='muted'>no value in any run</p>")
             continue
         counts, edges = np.histogram(y, bins=min(40, max(5, len(np.unique(y)))))
-        hist = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=np.diff(edges), marker_color="#1a5fb4"))
-        hist.update_layout(height=260, template="plotly_white", margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        hist = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=np.diff(edges), marker_color=style.BLUE))
+        hist.update_layout(height=260, template=style.plotly_template(), margin={"l": 10, "r": 10, "t": 30, "b": 40},
                            xaxis_title=title, yaxis_title="runs", bargap=0.02)
         stats = (f"mean {fmt_value(model, output, y.mean())}, median {fmt_value(model, output, np.median(y))}, "
                  f"5–95% [{fmt_value(model, output, np.quantile(y, 0.05))}, {fmt_value(model, output, np.quantile(y, 0.95))}]")
@@ -117,9 +118,9 @@ def sweep_report(runs: pd.DataFrame, manifest: dict, outputs: Sequence[str] = ()
                 row, col = k // cols + 1, k % cols + 1
                 grid.add_scatter(x=np.r_[b["x"], b["x"][::-1]], y=np.r_[b["p90"], b["p10"][::-1]], fill="toself", mode="lines",
                                  line={"width": 0}, fillcolor="rgba(26,95,180,0.15)", showlegend=False, hoverinfo="skip", row=row, col=col)
-                grid.add_scatter(x=b["x"], y=b["mean"], mode="lines+markers", line={"color": "#1a5fb4"}, showlegend=False,
+                grid.add_scatter(x=b["x"], y=b["mean"], mode="lines+markers", line={"color": style.BLUE}, showlegend=False,
                                  row=row, col=col)
-            grid.update_layout(height=260 * nrows + 60, template="plotly_white", margin={"l": 10, "r": 10, "t": 40, "b": 30})
+            grid.update_layout(height=260 * nrows + 60, template=style.plotly_template(), margin={"l": 10, "r": 10, "t": 40, "b": 30})
             grid.update_annotations(font_size=11)
             parts.append(fig_html(grid))
         rho_table = rho_df[["parameter", "rho"]].rename(columns={"rho": "Spearman ρ"})

@@ -1,88 +1,77 @@
-"""report.html of a campaign run: key numbers and the plots, self-contained (opens offline).
+"""report.html of a campaign run: what happened, the key numbers and the figures, self-contained
+(plotly.js inlined once; opens offline).
 
 The cards come in two groups: what stood at the review (the deadline that decides who is
 commended, criticised or referred) and what the whole run did, including what came in and who
-was punished after the review.
+was punished after the review. The figures are plain plotly dicts (:mod:`quotasim.outputs.figures`).
 """
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from quotasim.outputs import figures
+from quotasim.outputs.cards import campaign_card_groups, cards_html
 from quotasim.outputs.html import page
-from quotasim.result import Result, summary_items
-
-AT_REVIEW = (
-    ("at_review.collected_usd", "USD collected by the review"),
-    ("met_quota", "{who} who met the quota by the review"),
-    ("at_review.paid_from_savings", "{who} who paid from their own savings"),
-    ("at_review.shirked", "{who} who shirked at least one day"),
-    ("at_review.complained", "{who} who complained openly"),
-    ("at_review.complaint_days", "complaint-days (an official complaining on a day)"),
-    ("at_review.criticised_in_sessions", "{who} criticised at summing-up sessions"),
-    ("at_review.arrested", "officials arrested by the review"),
-    ("at_review.fear_index", "fear index at the review (0-1)"),
-)
-WHOLE_RUN = (
-    ("collected_usd", "USD collected in all"),
-    ("collected_after_review_usd", "of it, USD after the review"),
-    ("quota_usd_total", "USD demanded (quotas)"),
-    ("referred", "{who} referred at the review"),
-    ("referred_by_informants", "cases opened on informants' reports"),
-    ("arrested", "officials arrested in all"),
-    ("relatives_investigated", "relatives investigated (persons)"),
-    ("relatives_lost_jobs", "relatives who lost foreign-currency jobs"),
-    ("exiled_persons", "persons exiled"),
-    ("households_squeezed", "households that lost over 10% of their holdings"),
-    ("household_usd_taken", "USD taken from households"),
-    ("fear_index_end", "fear index at the end (0-1)"),
-)
+from quotasim.outputs.story import campaign_story
+from quotasim.outputs.timeline import Marks, campaign_marks
+from quotasim.result import Result
 
 
-def _fmt(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.0f}"
-    return f"{value:,}"
+def run_marks(result: Result) -> Marks:
+    config = result.scenario.config
+    return campaign_marks(result.tables["daily"], review_day=config.campaign.review_day,
+                          session_interval=config.sessions.interval_days)
 
 
-def _cards(values: dict, spec, who: str) -> str:
-    return "".join(
-        f'<div class="card"><div class="num">{_fmt(values[key])}</div>'
-        f'<div class="lbl">{html.escape(label.format(who=who))}</div></div>'
-        for key, label in spec
-    )
+def report_figures(result: Result) -> dict[str, dict[str, Any]]:
+    """The report's figures by name, in page order (the dashboard shows the same)."""
+    t = result.tables
+    marks = run_marks(result)
+    return {
+        "collection": figures.collection_by_source(t["daily"], t["officials"], marks),
+        "delivered": figures.delivered_share(t["officials"]),
+        "reviews": figures.review_outcomes(t["officials"]),
+        "fear": figures.fear_and_silence(t["daily"], marks),
+        "punished": figures.people_punished(t["daily"], marks),
+        "kin": figures.kin_network(t["cases"], t.get("case_summary")),
+    }
+
+
+CAPTIONS = {
+    "collection": "Stacked: each band is one source, the top edge all of them. The dashed black step is the "
+                  "quota demanded so far (every official's quota, summed); the dashed vertical line is the review, "
+                  "dotted lines the weekly summing-up sessions.",
+    "delivered": "Each bar counts the officials who had delivered that share of their own quota by the review; "
+                 "those right of the line met it.",
+    "kin": "Rings: tier 1 is the official's own household, tier 2 his parents' and siblings' households, tier 3 "
+           "three generations. A square is a household, with the number of its persons the case punished; each "
+           "person is drawn in the colour and shape of the worst the case did to him. Buttons above switch between "
+           "the largest cases.",
+}
 
 
 def campaign_report(result: Result) -> str:
     s = result.summary
-    t = result.tables
-    values = dict(summary_items(s))
-    who = "officials" if s["campaigns"] == 1 else "official-campaigns"
-    sources = s["collected_by_source"]
-    card_groups = (
-        ("At the review (the deadline that decides outcomes)", _cards(values, AT_REVIEW, who)),
-        ("The whole run", _cards(values, WHOLE_RUN, who)),
+    config = result.scenario.config
+    card_groups = [(head, cards_html(cards)) for head, cards in campaign_card_groups(s)]
+    story = campaign_story(s, duration_days=config.campaign.duration_days, review_day=config.campaign.review_day,
+                           gap_days=config.campaign.gap_days if config.campaign.count > 1 else 0)
+    sources = ", ".join(f"{label} USD {s['collected_by_source'][column.removeprefix('from_')]:,.0f}"
+                        for column, label, _ in figures.SOURCES)
+    intro = f"<p>{html.escape(config.description)}</p>"
+    after = (
+        f"<p class='note'>Delivered by source over the whole run: {html.escape(sources)}. Scenario "
+        f"<b>{html.escape(result.scenario.name)}</b>, seed {result.seed}. Hover over a card for the summary key it "
+        "shows and its definition.</p>"
     )
-    source_line = ", ".join(f"{k.replace('_', ' ')} {_fmt(v)}" for k, v in sources.items())
-    review_days = t["daily"].loc[t["daily"]["campaign_day"] == result.scenario.config.campaign.review_day, "date"].tolist()
-    figs = [
-        figures.collection_by_source(t["daily"], review_days),
-        figures.review_outcomes(t["officials"]),
-        figures.fear_over_time(t["daily"], review_days),
-        figures.people_punished(t["daily"], review_days),
-        figures.kin_network(t["cases"]),
-    ]
-    intro = (
-        f"<p>{html.escape(result.scenario.config.description)}</p>"
-        f"<p>Collected by source over the whole run (USD): {html.escape(source_line)}. "
-        "The review day, which decides outcomes, is marked on the time series.</p>"
-    )
+    figs = [(fig, CAPTIONS.get(name, "")) for name, fig in report_figures(result).items()]
     return page(
         title=f"quotasim: {result.scenario.name}, seed {result.seed}",
+        story=story,
         intro=intro,
+        notes=after,
         card_groups=card_groups,
         figures=figs,
         footer=(

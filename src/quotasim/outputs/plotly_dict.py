@@ -5,8 +5,9 @@ way out, which for a report of three figures takes about half a second; a report
 scatter lines, heatmaps and histograms can say the same in plain dicts (the layout keys are
 plotly.js's own) and be written out in a few milliseconds. :func:`subplots` lays out a grid of
 axes as ``plotly.subplots.make_subplots`` does; :func:`figure_div` writes a figure as
-``Figure.to_html(full_html=False)`` does, with plotly.py's default template, so the figures look
-the same. Arrays go in as plotly.js typed arrays (base64), as plotly.py writes them.
+``Figure.to_html(full_html=False)`` does, in quotasim's own template
+(:data:`quotasim.outputs.style.TEMPLATE`) unless the figure names one. Arrays go in as plotly.js
+typed arrays (base64), as plotly.py writes them; :func:`untyped` reads them back.
 """
 
 from __future__ import annotations
@@ -41,6 +42,17 @@ def typed(values) -> dict[str, str] | list:
     if a.ndim > 1:
         out["shape"] = ", ".join(str(n) for n in a.shape)
     return out
+
+
+def untyped(values) -> np.ndarray:
+    """The numbers of a trace's array as NumPy: a typed array (``{"dtype", "bdata"}``) decoded,
+    a list converted (``None`` as NaN)."""
+    if isinstance(values, dict) and "bdata" in values:
+        a = np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+        if "shape" in values:
+            a = a.reshape([int(n) for n in str(values["shape"]).split(",")])
+        return a
+    return np.asarray([np.nan if v is None else v for v in (values if values is not None else [])])
 
 
 def subplots(
@@ -113,7 +125,9 @@ def default_template() -> dict[str, Any]:
 def figure_div(figure: dict[str, Any], *, div_id: str, include_plotlyjs: bool, config: dict[str, Any]) -> str:
     """A ``{"data": [...], "layout": {...}}`` figure as a ``<div>`` that draws it (plotly.js
     inlined when ``include_plotlyjs``), in the form ``Figure.to_html(full_html=False)`` gives."""
-    layout = {"template": default_template(), **figure.get("layout", {})}
+    from quotasim.outputs.style import TEMPLATE
+
+    layout = {"template": TEMPLATE, **figure.get("layout", {})}
     height = layout.get("height")
     height_css = f"{height}px" if isinstance(height, (int, float)) else "100%"
     width = layout.get("width")
@@ -125,13 +139,49 @@ def figure_div(figure: dict[str, Any], *, div_id: str, include_plotlyjs: bool, c
     data = json.dumps(figure.get("data", []), separators=(",", ":"))
     jlayout = json.dumps(layout, separators=(",", ":"))
     jconfig = json.dumps({"responsive": True, **config})
+    frames = ""
+    if figure.get("frames"):
+        jframes = json.dumps(figure["frames"], separators=(",", ":"))
+        frames = f'.then(function(){{Plotly.addFrames("{div_id}", {jframes});}})'
     return (
         f'<div style="height:{height_css}; width:{width_css};">{load}'
         f'<div id="{div_id}" class="plotly-graph-div" style="height:100%; width:100%;"></div>'
         "<script type=\"text/javascript\">window.PLOTLYENV=window.PLOTLYENV || {};"
-        f'if (document.getElementById("{div_id}")) {{Plotly.newPlot("{div_id}", {data}, {jlayout}, {jconfig})}};'
+        f'if (document.getElementById("{div_id}")) {{Plotly.newPlot("{div_id}", {data}, {jlayout}, {jconfig}){frames}}};'
         "</script></div>"
     )
 
 
-__all__ = ["axis_ids", "default_template", "figure_div", "plotly_js", "subplots", "typed"]
+def figures_in_page(page: str) -> list[dict[str, Any]]:
+    """The figures a page draws, read back from its ``Plotly.newPlot(id, data, layout, config)``
+    calls (as :func:`figure_div` and plotly.py write them): ``{"id", "data", "layout", "frames"}``
+    each, in page order. For tests, and for anyone checking a report file."""
+    decoder = json.JSONDecoder()
+    out = []
+    marker = "Plotly.newPlot("
+    start = page.find(marker)
+    while start >= 0:
+        pos = start + len(marker)
+        div_id, pos = decoder.raw_decode(page, pos)
+        values = []
+        for _ in range(3):
+            while page[pos] in ", \n":
+                pos += 1
+            value, pos = decoder.raw_decode(page, pos)
+            values.append(value)
+        data, layout, _config = values
+        frames = []
+        tail = page[pos:pos + 200]
+        then = tail.find("Plotly.addFrames(")
+        if then >= 0 and tail[:then].strip().startswith(").then("):
+            pos += then + len("Plotly.addFrames(")
+            _same_id, pos = decoder.raw_decode(page, pos)
+            while page[pos] in ", \n":
+                pos += 1
+            frames, pos = decoder.raw_decode(page, pos)
+        out.append({"id": div_id, "data": data, "layout": layout, "frames": frames})
+        start = page.find(marker, pos)
+    return out
+
+
+__all__ = ["axis_ids", "default_template", "figure_div", "figures_in_page", "plotly_js", "subplots", "typed", "untyped"]

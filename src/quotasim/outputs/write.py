@@ -40,8 +40,10 @@ def table_to_parquet(df, path: Path) -> None:
     pq.write_table(table, path)
 
 
-def write_run(result: Result, out_dir: Path, *, report: bool = True) -> Path:
-    """Write ``result`` into ``out_dir`` (created; must not hold files already). Returns ``out_dir``."""
+def write_run(result: Result, out_dir: Path, *, report: bool = True, summary_extra: dict | None = None) -> Path:
+    """Write ``result`` into ``out_dir`` (created; must not hold files already). Returns ``out_dir``.
+    ``summary_extra`` adds top-level entries to summary.json beside the declared summary (the
+    posterior draw of ``quotasim run --posterior``)."""
     from quotasim.outputs.report import render_report
 
     out_dir = Path(out_dir)
@@ -49,7 +51,7 @@ def write_run(result: Result, out_dir: Path, *, report: bool = True) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        write_json_atomic(staging / "summary.json", result.summary)
+        write_json_atomic(staging / "summary.json", {**result.summary, **(summary_extra or {})})
         for name, df in result.tables.items():
             table_to_parquet(df, staging / f"{name}.parquet")
         (staging / "scenario.toml").write_text(result.scenario.to_toml(), "utf-8")
