@@ -101,15 +101,9 @@ def parse_param(text: str) -> tuple[str, tuple[float, float] | None]:
         raise InputError(f"expected key.path=lo:hi or key.path, found {text!r}", where="--param")
     if not sep:
         return path, None
-    lo_text, colon, hi_text = rng.partition(":")
-    try:
-        if not colon:
-            raise ValueError
-        lo, hi = float(lo_text), float(hi_text)
-    except ValueError:
-        raise InputError(f"expected lo:hi with two numbers, found {rng!r}", where="--param", key=path) from None
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise InputError(f"lo and hi must be finite, found {rng!r}", where="--param", key=path)
+    from quotasim.experiments.param_bounds import parse_bounds
+
+    lo, hi = parse_bounds(rng, path)
     if not lo < hi:
         raise InputError(f"must have lo < hi, found {rng!r}", where="--param", key=path)
     return path, (lo, hi)

@@ -31,6 +31,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from quotasim.errors import InputError
+from quotasim.experiments.param_bounds import parse_bounds
 from quotasim.experiments.seeds import design_seed
 
 MAX_RUNS = 10_000_000
@@ -106,15 +107,7 @@ def parse_param(text: str, target) -> ParamSpec:
             )
         lo, hi = ranges[path]
     else:
-        lo_text, colon, hi_text = bounds.partition(":")
-        try:
-            if not colon:
-                raise ValueError
-            lo, hi = float(lo_text), float(hi_text)
-        except ValueError:
-            raise InputError(f"expected a range lo:hi of two numbers, found {bounds!r}", where="--param", key=path) from None
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            raise InputError(f"range must be finite numbers, found {bounds!r}", where="--param", key=path)
+        lo, hi = parse_bounds(bounds, path)
     if lo > hi:
         raise InputError(f"range has lo > hi ({lo:g} > {hi:g}); give lo:hi with lo < hi", where="--param", key=path)
     if lo == hi:
