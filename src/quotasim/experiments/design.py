@@ -23,7 +23,6 @@ integer after sampling; the unrounded matrix is kept for the analysis.
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
