@@ -25,7 +25,7 @@ def test_calibration_on_a_dask_cluster_equals_the_local_one(recovery, dask_clust
 
 
 def test_unreachable_scheduler_is_one_line(tmp_path, cli, recovery):
-    from .conftest import free_port
+    from tests.local_dask import free_port
 
     out = tmp_path / "none"
     code, _, err = cli(*calibrate_args(recovery["targets"], out, "--scheduler", f"tcp://127.0.0.1:{free_port()}"))
