@@ -351,16 +351,16 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 def _walk(tree: Any, parts: list[str], path: str, where: str) -> Any:
     node = tree
     for part in parts:
+        if isinstance(node, dict) and is_param_table(node):
+            # A parameter table whose value is itself a table or a list: the path goes on in it.
+            node = node["value"]
+            if not isinstance(node, (dict, list)):
+                raise InputError("path goes below a plain value", where=where, key=path)
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
                 raise InputError(f"no item {part!r} in a list of {len(node)}", where=where, key=path)
             node = node[int(part)]
         elif isinstance(node, dict):
-            if is_param_table(node):
-                node = node["value"]
-                if not isinstance(node, (dict, list)):
-                    raise InputError("path goes below a plain value", where=where, key=path)
-                continue
             if part not in node:
                 raise InputError("no such key in the scenario", where=where, key=path)
             node = node[part]
@@ -373,6 +373,8 @@ def _set_path(tree: dict[str, Any], path: str, value: Any, where: str) -> None:
     """Set a key path; a parameter table keeps its range and source and takes the new value."""
     parts = path.split(".")
     parent = _walk(tree, parts[:-1], path, where) if len(parts) > 1 else tree
+    if len(parts) > 1 and is_param_table(parent):
+        parent = parent["value"]  # the key is in the parameter's value, not beside its range
     last = parts[-1]
     if isinstance(parent, list):
         if not last.isdigit() or int(last) >= len(parent):
