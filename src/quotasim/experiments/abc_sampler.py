@@ -157,9 +157,9 @@ class PoolBackend:
 
     def close(self) -> None:
         if self._pool is not None:
-            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
-                proc.terminate()
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            from quotasim.experiments.executor import terminate_pool
+
+            terminate_pool(self._pool)
             self._pool = None
 
 

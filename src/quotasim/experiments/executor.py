@@ -245,6 +245,14 @@ def _share_main_script() -> None:
         os.environ[MAIN_PATH_ENV] = path
 
 
+def terminate_pool(pool) -> None:
+    """Stop a process pool at once: its worker processes are terminated (``shutdown`` alone
+    would wait for the tasks they are running), pending tasks are dropped."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 class ProcessExecutor(Executor):
     """A pool of ``workers`` local processes (forkserver where the platform has it, else spawn).
 
@@ -306,9 +314,7 @@ class ProcessExecutor(Executor):
     def abort(self) -> None:
         """Stop now: terminate the workers; batches in flight are lost (a resume runs them)."""
         if self._pool is not None:
-            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
-                proc.terminate()
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            terminate_pool(self._pool)
             self._pool = None
 
     def close(self) -> None:
