@@ -94,21 +94,11 @@ class SerialBackend:
         pass
 
 
-def _watch_parent(parent: int) -> None:
-    """Exit as soon as the calibration's process is gone (even killed with SIGKILL)."""
-    while True:
-        time.sleep(1.0)
-        try:
-            os.kill(parent, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:
-            pass
-
-
 def _init_pool_worker(parent: int) -> None:
+    from quotasim.experiments.executor import watch_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the calibration's to handle
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=watch_parent, args=(parent, os.getppid()), daemon=True).start()
 
 
 class PoolBackend:

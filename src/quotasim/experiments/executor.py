@@ -201,17 +201,18 @@ class SerialExecutor(Executor):
 _WORKER_TARGET = None
 
 
-def _watch_parent(sweep_pid: int, ppid: int) -> None:
-    """Exit as soon as the sweep process is gone (killed, even with SIGKILL): do not linger."""
+def watch_parent(parent_pid: int, ppid: int) -> None:
+    """Exit as soon as the process that started the pool (a sweep, a calibration) is gone, even
+    killed with SIGKILL: do not linger. Run in a daemon thread of each worker."""
     while True:
         time.sleep(1.0)
         try:
-            os.kill(sweep_pid, 0)
+            os.kill(parent_pid, 0)
         except ProcessLookupError:
             os._exit(1)
         except PermissionError:
             pass
-        if os.getppid() != ppid:  # our parent (the sweep, or the fork server) died
+        if os.getppid() != ppid:  # our parent (that process, or the fork server) died
             os._exit(1)
 
 
@@ -219,7 +220,7 @@ def _init_worker(target, parent: int) -> None:
     global _WORKER_TARGET
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the sweep, not the workers
     _WORKER_TARGET = target
-    threading.Thread(target=_watch_parent, args=(parent, os.getppid()), daemon=True).start()
+    threading.Thread(target=watch_parent, args=(parent, os.getppid()), daemon=True).start()
 
 
 def _pool_batch(batch: Batch, save_daily: bool) -> BatchResult:
