@@ -23,10 +23,10 @@ def test_the_experiments_page_opens_a_calibration(recovery):
     ident = folder.identifiability.set_index("parameter")
     assert folder.default_output == ident["width_ratio"].idxmin()  # opens on the best pinned-down parameter
 
+    posterior = pd.read_parquet(recovery["out"] / "posterior.parquet")
     for parameter, (lo, hi) in PRIORS.items():
         fig = ef.calibration_figure(folder, parameter)
         bars, prior = fig["data"]
-        posterior = pd.read_parquet(recovery["out"] / "posterior.parquet")
         # the bars are the weighted histogram of the particles over the prior's range: a density
         width = bars["width"] / 0.95
         assert np.sum(np.array(bars["y"]) * width) == pytest.approx(1.0)

@@ -8,8 +8,8 @@ What is read, by kind (docs/experiments.md describes the layout):
 * **compare**: ``compare.parquet`` (one row per output and scenario) and each scenario's sweep
   folder under ``scenarios/``;
 * **calibration**: ``calibration.json`` (its ``kind`` is ``"calibration"``; the identifiability
-  table is in its ``results``), ``posterior.parquet`` (one row per particle: ``weight`` and one
-  column per parameter) and ``generations.parquet``.
+  table and the generations finished are in it), and ``posterior.parquet`` (one row per particle:
+  ``weight`` and one column per parameter).
 
 Only those files are read, so other files in a folder (other reports, tables, logs) do no harm;
 HTML reports found in the folder are offered as links.
@@ -160,8 +160,7 @@ def _open_calibration(path: Path, reports: list[str]) -> ExperimentFolder:
     parameters = [c for c in posterior.columns if c not in ("particle", "weight")]
     ident = pd.DataFrame(manifest.get("results", {}).get("identifiability", []))
     spec = manifest.get("spec", {})
-    generations = pd.read_parquet(path / "generations.parquet") if (path / "generations.parquet").is_file() else None
-    done = int((generations["generation"] >= 0).sum()) if generations is not None else manifest.get("completed_generations", "?")
+    done = manifest.get("completed_generations", "?")
     runs = sum(int(s.get("runs", 0)) for s in manifest.get("sessions", []))
     facts = [("kind", "calibration (ABC-SMC)"),
              ("scenario", str(spec.get("scenario", {}).get("origin", "?"))),
