@@ -1,6 +1,6 @@
 """The one visual style of every report and page: a plotly template, colours, axes, page CSS.
 
-Everything here is plain data (no plotly import), so a report written as plain plotly dicts
+Everything here is plain data (plotly is imported only by :func:`plotly_template`), so a report written as plain plotly dicts
 (:mod:`quotasim.outputs.plotly_dict`) and one built with plotly.py figures can share it:
 
 * ``figure["layout"]["template"] = TEMPLATE`` (plain dicts; :func:`plotly_dict.figure_div`
