@@ -3,7 +3,7 @@
 The CLI, sweeps and the dashboard all call this. It dispatches on ``scenario.model`` through an
 explicit registry of engines; each engine checks the memory its run needs before allocating. An
 engine is imported on its model's first run, so that a run of one model does not load the other
-(a campaign run never loads Numba).
+(a campaign run never loads the civil-violence kernel).
 """
 
 from __future__ import annotations

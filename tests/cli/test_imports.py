@@ -31,18 +31,22 @@ import json, sys
 from quotasim.cli.main import main
 code = main(json.loads(sys.argv[1]))
 roots = sorted({name.split(".")[0] for name in sys.modules})
-print("\\n@@" + json.dumps({"code": code, "roots": roots}))
+quotasim_modules = sorted(name for name in sys.modules if name.startswith("quotasim."))
+print("\\n@@" + json.dumps({"code": code, "roots": roots, "quotasim": quotasim_modules}))
 """
 
 
-def imported_by(args: list[str], cwd: Path) -> tuple[int, set[str], str]:
-    """Run ``quotasim ARGS`` in a fresh interpreter: (exit code, top-level modules loaded, output)."""
+def imported_by(args: list[str], cwd: Path, *, ours: bool = False):
+    """Run ``quotasim ARGS`` in a fresh interpreter: (exit code, top-level modules loaded, output),
+    and with ``ours`` the quotasim modules loaded."""
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, cwd=cwd, timeout=120
     )
     assert "@@" in proc.stdout, proc.stdout + proc.stderr
     head, _, tail = proc.stdout.rpartition("\n@@")
     report = json.loads(tail)
+    if ours:
+        return report["code"], set(report["roots"]), head + proc.stderr, set(report["quotasim"])
     return report["code"], set(report["roots"]), head + proc.stderr
 
 
@@ -112,15 +116,16 @@ def test_quick_command_imports_no_heavy_library(case, tmp_path):
 
 
 def test_run_still_imports_the_engines(tmp_path):
-    """The probe can see heavy imports: a real run loads the engine and the writers, and a
-    campaign run leaves out the civil-violence model's compiler."""
-    code, roots, output = imported_by(
+    """The probe can see heavy imports: a real run loads the engine, its compiled kernels and the
+    writers, and a campaign run leaves out the civil-violence model."""
+    code, roots, output, ours = imported_by(
         ["run", "--set", "officials.count=20", "--set", "officials.bureaus=2", "--no-report", "--out", str(tmp_path / "o")],
-        tmp_path,
+        tmp_path, ours=True,
     )
     assert code == 0, output
-    assert {"numpy", "pandas", "pyarrow"} <= roots
-    assert "numba" not in roots
+    assert {"numpy", "pandas", "pyarrow", "numba"} <= roots
+    assert "quotasim.campaign.engine" in ours
+    assert not {m for m in ours if m.startswith("quotasim.civil_violence")}
 
 
 def test_importing_the_package_is_cheap():

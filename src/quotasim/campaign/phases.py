@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from quotasim.campaign.calendar import Day
-from quotasim.campaign.state import CampaignState, Ledger
+from quotasim.campaign.state import CampaignState, Ledger, mean_or_nan
 from quotasim.dynamics import complaint, effort, extraction, fear, patronage, ratchet, topup
 from quotasim.enforcement import capacity, security
 from quotasim.review import committee, sessions
@@ -54,8 +54,8 @@ def place_and_pay_relatives(state: CampaignState, day: Day, today: Today) -> Non
     rec.daily["jobs_placed"][day.number - 1] = len(placed)
     if state.paying is None:
         state.paying = patronage.paying_links(state.kin, state.households.exiled)
-    elif len(placed):
-        state.paying = np.union1d(state.paying, placed)
+    elif len(placed):  # the placed links held no job, so are not yet among the paying ones
+        state.paying = np.sort(np.concatenate((state.paying, placed)), kind="stable")  # two sorted runs: timsort merges them
     kickback, kept, paid_households = patronage.job_income(state.kin, state.paying, state.free, n, spec, day.in_campaign)
     np.add.at(state.households.holdings, paid_households, kept)  # a household may hold two jobs
     rec.job_income += float(kept.sum())
@@ -80,8 +80,8 @@ def speak_out(state: CampaignState, day: Day, today: Today) -> None:
     ledger.reports += reported
     ledger.indignant |= reported
     i = day.number - 1
-    state.record.daily["complaints"][i] = today.complaining.sum()
-    state.record.daily["reported"][i] = reported.sum()
+    state.record.daily["complaints"][i] = np.count_nonzero(today.complaining)
+    state.record.daily["reported"][i] = np.count_nonzero(reported)
     informed = np.flatnonzero(reported & (ledger.reports == config.attitude.reports_to_open_case))
     if len(informed):
         joined = capacity.enqueue(state.queue, informed, day.number, day.campaign, committee.REASON_INFORMANTS)
@@ -101,8 +101,8 @@ def work(state: CampaignState, day: Day, today: Today) -> None:
     )
     today.effort = np.where(state.free & ~shirking, level, 0.0)
     i = day.number - 1
-    state.record.daily["shirking"][i] = shirking.sum()
-    state.record.daily["effort_mean"][i] = today.effort[state.free].mean() if state.free.any() else np.nan
+    state.record.daily["shirking"][i] = np.count_nonzero(shirking)
+    state.record.daily["effort_mean"][i] = mean_or_nan(today.effort[state.free])
 
 
 def trade(state: CampaignState, day: Day, today: Today) -> None:
@@ -147,7 +147,7 @@ def pay_own_money(state: CampaignState, day: Day, today: Today) -> None:
 def pay_wages(state: CampaignState, day: Day, today: Today) -> None:
     """The state wage, paid into the savings of officials not arrested."""
     state.officials.savings[state.free] += state.wage_per_day
-    state.record.wages += state.wage_per_day * int(state.free.sum())
+    state.record.wages += state.wage_per_day * np.count_nonzero(state.free)
 
 
 def sum_up(state: CampaignState, day: Day, today: Today) -> None:
@@ -163,7 +163,7 @@ def sum_up(state: CampaignState, day: Day, today: Today) -> None:
     ledger.criticisms += criticised
     ledger.sessions_held += 1
     fear.raise_fear_inplace(off.fear, fear.criticism_shock(off.bureau, criticised, config.officials.bureaus, config.sessions))
-    state.record.daily["criticised"][day.number - 1] = criticised.sum()
+    state.record.daily["criticised"][day.number - 1] = np.count_nonzero(criticised)
 
 
 def review(state: CampaignState, day: Day, today: Today) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 
 from quotasim.campaign.calendar import Day
 from quotasim.campaign.outputs import DAILY, SOURCES
+from quotasim.compiled import Kernel
 from quotasim.enforcement.security import CaseBatch
 
 CALENDAR_COLUMNS = ("day", "date", "campaign", "campaign_day")
@@ -38,7 +39,7 @@ class Recorder:
 
     def households_pressed(self, day: Day, pressed: np.ndarray, taken: np.ndarray) -> None:
         """Book what was taken from each pressed household today (each is pressed once a day)."""
-        self.taken[pressed] += taken
+        _add_at_distinct(self.taken, pressed, taken)
         i = day.number - 1
         self.daily["household_usd_taken"][i] += taken.sum()
         self.daily["households_pressed"][i] += int(np.count_nonzero(taken))
@@ -80,7 +81,7 @@ class Recorder:
         self.daily["collected_usd"][i] = sum(self.daily[f"from_{s}"][i] for s in SOURCES)
         self.daily["backlog"][i] = len(state.queue)
         self.daily["fear_index"][i] = state.fear_index()
-        self.daily["officials_free"][i] = int(state.free.sum())
+        self.daily["officials_free"][i] = np.count_nonzero(state.free)
 
     def at_review(self, state) -> None:
         """The standing at the end of a review day (the last review's is kept)."""
@@ -92,3 +93,13 @@ class Recorder:
         }
         probability = state.ledger.probability
         self.referral_probabilities.append(probability[~np.isnan(probability)])
+
+
+def _add_each(total, index, amount):
+    """``total[index] += amount`` for distinct indices, in one pass (NumPy's fancy indexing makes
+    two, and at national scale each is a random walk through millions of households)."""
+    for k in range(len(index)):
+        total[index[k]] += amount[k]
+
+
+_add_at_distinct = Kernel(_add_each)

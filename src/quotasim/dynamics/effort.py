@@ -18,7 +18,7 @@ def grievance(hardship, loyalty, behind, burden_weight):
     """Epstein's grievance H(1 - L): hardship raised by the burden of the order (how far behind
     schedule the official is), legitimacy read as loyalty. Paying in his own money relieves the
     burden, as it shrinks the shortfall."""
-    hardship_now = np.clip(hardship + burden_weight * behind, 0.0, 1.0)
+    hardship_now = _unit(hardship + burden_weight * behind)
     return hardship_now * (1.0 - loyalty)
 
 
@@ -31,9 +31,12 @@ def shirks(grievance_now, fear, shirk_threshold):
 def daily_effort(loyalty, fear, grievance_now, met_quota, effort, after_quota):
     """Effort in [0, 1]: loyalty and fear push it up, grievance (the felt cost) pulls it down;
     officials who already met the quota keep only ``after_quota`` of it."""
-    level = np.clip(
-        effort.base + effort.loyalty_weight * loyalty + effort.fear_weight * fear - effort.cost_weight * grievance_now,
-        0.0,
-        1.0,
+    level = _unit(
+        effort.base + effort.loyalty_weight * loyalty + effort.fear_weight * fear - effort.cost_weight * grievance_now
     )
     return np.where(met_quota, level * after_quota, level)
+
+
+def _unit(x):
+    """``x`` clipped to [0, 1] (``np.clip`` does the same through a slower Python wrapper)."""
+    return np.minimum(np.maximum(x, 0.0), 1.0)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quotasim.compiled import Kernel
+
 UNCLAIMED = np.iinfo(np.int64).max
 
 
@@ -29,7 +31,7 @@ def crowding_density(working_locality, household_start):
     """Officials working each locality today, per 100 of its households."""
     n_localities = len(household_start) - 1
     crowd = np.bincount(working_locality, minlength=n_localities)
-    return 100.0 * crowd / np.maximum(np.diff(household_start), 1)
+    return 100.0 * crowd / np.maximum(household_start[1:] - household_start[:-1], 1)
 
 
 def demand(effort, skill, opportunity, density, crowding):
@@ -59,22 +61,42 @@ def extract_inplace(demand_usd, locality, household_start, holdings, takeable, c
     Returns (received per official, households pressed, USD taken from each of them).
     """
     n, contacts = draws.pick.shape
-    arriving = draws.order[demand_usd[draws.order] > 0]
-    if len(arriving) == 0:
-        return np.zeros(n), np.zeros(0, dtype=np.int64), np.zeros(0)
-    where = locality[arriving]
-    lo = household_start[where]
-    size = household_start[where + 1] - lo
-    # Visits in arrival order: each arriving official's contacts in turn, as rows of (A, contacts).
-    target = (lo[:, None] + (draws.pick[arriving] * size[:, None]).astype(np.int64)).ravel()
-    visit = np.arange(len(target), dtype=np.int64)
-    claim[target] = UNCLAIMED
-    np.minimum.at(claim, target, visit)
-    first = claim[target] == visit
-    pressed = target[first]
-    asker = arriving[visit[first] // contacts]
-    take = np.minimum(demand_usd[asker] / contacts, takeable[pressed])
-    holdings[pressed] -= take
-    takeable[pressed] -= take
-    received = np.bincount(asker, weights=take, minlength=n)
-    return received, pressed, take
+    received = np.zeros(n)
+    pressed = np.empty(n * contacts, dtype=np.int64)
+    taken = np.empty(n * contacts)
+    count = _press_in_arrival_order(
+        demand_usd, locality, household_start, holdings, takeable, claim, draws.order, draws.pick, received, pressed, taken
+    )
+    return received, pressed[:count], taken[:count]
+
+
+def _press_loop(demand_usd, locality, household_start, holdings, takeable, claim, order, pick, received, pressed, taken):
+    """The visits of :func:`extract_inplace`, one at a time in arrival order (a sequential loop:
+    who comes first decides what the others find). Fills ``received``, and the first ``count``
+    entries of ``pressed`` and ``taken``; returns ``count``."""
+    n, contacts = pick.shape
+    for step in range(2):  # first forget older claims on today's households, then visit
+        count = 0
+        for k in range(n):
+            official = order[k]
+            if demand_usd[official] > 0:
+                lo = household_start[locality[official]]
+                size = household_start[locality[official] + 1] - lo
+                ask = demand_usd[official] / contacts
+                for contact in range(contacts):
+                    household = lo + np.int64(pick[official, contact] * size)
+                    if step == 0:
+                        claim[household] = UNCLAIMED
+                    elif claim[household] == UNCLAIMED:  # the first visit today
+                        claim[household] = official
+                        take = min(ask, takeable[household])
+                        holdings[household] -= take
+                        takeable[household] -= take
+                        received[official] += take
+                        pressed[count] = household
+                        taken[count] = take
+                        count += 1
+    return count
+
+
+_press_in_arrival_order = Kernel(_press_loop)

@@ -14,7 +14,9 @@ def place_relatives_inplace(placing, pick, kin, household_exiled):
     who = np.flatnonzero(placing & (kin.close_count > 0))
     row = kin.start[who] + np.floor(pick[who] * kin.close_count[who]).astype(np.int64)
     new = ~kin.has_job[row] & ~kin.job_lost[row] & (kin.member[row] >= 0) & ~household_exiled[kin.household[row]]
-    placed = np.unique(row[new])  # two officials never share a link, but keep it a set
+    # Already sorted and distinct: each official picks within his own block of links, and the
+    # blocks follow official order.
+    placed = row[new]
     kin.has_job[placed] = True
     return placed
 

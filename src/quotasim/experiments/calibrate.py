@@ -280,27 +280,9 @@ def make_backend(*, workers: int | None = None, scheduler: str | None = None):
     from quotasim.experiments import abc_sampler
 
     if scheduler is not None:
-        from quotasim.experiments.executor import _check_address
+        from quotasim.experiments.executor import connect_client
 
-        _check_address(scheduler)
-        import logging
-
-        from distributed import Client
-
-        logging.getLogger("distributed").setLevel(logging.ERROR)
-        try:
-            client = Client(scheduler, timeout="5s", set_as_default=False)
-        except (OSError, TimeoutError) as exc:
-            raise InputError(
-                f"cannot reach the Dask scheduler within 5 s ({type(exc).__name__}); is `dask scheduler` running there and the port open?",
-                where=f"--scheduler {scheduler}",
-            ) from None
-        if not client.scheduler_info().get("workers"):
-            try:
-                client.wait_for_workers(1, timeout=5)
-            except (OSError, TimeoutError):
-                client.close()
-                raise InputError(f"the scheduler has no workers; start some with `dask worker {scheduler}`", where=f"--scheduler {scheduler}") from None
+        client = connect_client(scheduler)
         return abc_sampler.DaskBackend(client)
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n <= 1:

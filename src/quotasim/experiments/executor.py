@@ -344,39 +344,17 @@ class DaskExecutor(Executor):
 
     def connect(self) -> None:
         """Connect (or start the local cluster); an unreachable scheduler is one line within seconds."""
+        if self.address is not None:
+            self._client = connect_client(self.address)
+            self.workers = len(self._client.scheduler_info().get("workers", {}))
+            return
         import logging
 
         from distributed import Client, LocalCluster
 
         logging.getLogger("distributed").setLevel(logging.ERROR)
-        if self.address is not None:
-            _check_address(self.address)
-            try:
-                self._client = Client(self.address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
-            except (OSError, TimeoutError) as exc:
-                raise InputError(
-                    f"cannot reach the Dask scheduler within {CONNECT_TIMEOUT_S:g} s ({type(exc).__name__}); "
-                    "is `dask scheduler` running there and the port open?",
-                    where=f"--scheduler {self.address}",
-                ) from None
-            n = len(self._client.scheduler_info().get("workers", {}))
-            if n == 0:
-                try:
-                    self._client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
-                except (OSError, TimeoutError):
-                    self.close()
-                    raise InputError(
-                        f"the scheduler has no workers (waited {CONNECT_TIMEOUT_S:g} s); start some with "
-                        f"`dask worker {self.address}`",
-                        where=f"--scheduler {self.address}",
-                    ) from None
-                n = len(self._client.scheduler_info().get("workers", {}))
-            self.workers = n
-        else:
-            self._cluster = LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-            )
-            self._client = Client(self._cluster, set_as_default=False)
+        self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+        self._client = Client(self._cluster, set_as_default=False)
 
     def run(self, target, work, save_daily=False):
         from distributed import as_completed
@@ -420,13 +398,56 @@ class DaskExecutor(Executor):
             self._cluster = None
 
 
-def _check_address(address: str) -> None:
+def _check_address(address: str) -> tuple[str, int]:
+    """``--scheduler``'s (host, port), or one line on what a scheduler address looks like."""
     scheme, sep, rest = address.partition("://")
     host, colon, port = rest.rpartition(":")
     if not sep or scheme not in ("tcp", "tls", "ws", "wss") or not colon or not host or not port.isdigit():
         raise InputError(
             f"expected a scheduler address like tcp://host:8786, found {address!r}", where="--scheduler"
         )
+    return host.strip("[]"), int(port)
+
+
+def connect_client(address: str):
+    """A Dask client of the scheduler at ``address`` (``--scheduler``), with at least one worker;
+    otherwise one line saying why. A port where nothing listens is refused at once, before Dask
+    is imported (Dask itself would retry it until its timeout)."""
+    import socket
+
+    host, port = _check_address(address)
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        reason = "connection refused" if isinstance(exc, ConnectionRefusedError) else type(exc).__name__
+        raise InputError(
+            f"cannot reach the Dask scheduler ({reason}); is `dask scheduler` running there and the port open?",
+            where=f"--scheduler {address}",
+        ) from None
+    import logging
+
+    from distributed import Client
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    try:
+        client = Client(address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise InputError(
+            f"cannot reach the Dask scheduler within {CONNECT_TIMEOUT_S:g} s ({type(exc).__name__}); "
+            "is `dask scheduler` running there and the port open?",
+            where=f"--scheduler {address}",
+        ) from None
+    if not client.scheduler_info().get("workers"):
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError):
+            client.close()
+            raise InputError(
+                f"the scheduler has no workers (waited {CONNECT_TIMEOUT_S:g} s); start some with "
+                f"`dask worker {address}`",
+                where=f"--scheduler {address}",
+            ) from None
+    return client
 
 
 def make_executor(*, scheduler: str | None = None, workers: int | None = None, processes: int | None = None) -> Executor:

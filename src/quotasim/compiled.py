@@ -1,0 +1,94 @@
+"""Loops compiled with Numba when first called, and one line on stderr when that means compiling.
+
+Most kernels of the campaign model are vectorised NumPy. A few are loops compiled with Numba: at
+the sizes the model runs (hundreds of officials), a NumPy kernel of a dozen calls costs more in
+per-call overhead than in arithmetic, and one compiled call does the same work in a few
+microseconds (docs/speed.md, "The campaign model's compiled kernels"). Each such loop is a plain
+Python function wrapped in :class:`Kernel`, so that importing its module loads no Numba, and
+``NUMBA_DISABLE_JIT=1`` runs the Python function itself. Under mutation testing a kernel runs as
+Python only while one of its own mutants is tested (docs/testing.md).
+
+Numba looks for a compiled version in its cache before compiling, and announces a compile (the
+``"numba:compile"`` event of ``numba.core.event``) only when there is none: listening for that
+event on a kernel's dispatcher tells a compile from a cache load exactly, before the compile
+starts. The cache lives in ``__pycache__`` beside the kernel's module or, where that folder
+cannot be written, in Numba's user-wide cache folder; ``NUMBA_CACHE_DIR`` puts it elsewhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator
+
+
+KERNELS: list[Kernel] = []
+"""Every :class:`Kernel` defined so far (the campaign engine announces their first compile)."""
+
+
+class Kernel:
+    """``py_func`` compiled with ``numba.njit(cache=True)`` on its first call."""
+
+    def __init__(self, py_func: Callable) -> None:
+        KERNELS.append(self)
+        self.py_func = py_func
+        self._dispatcher = None
+        # Mutation testing (mutmut) replaces each function of a mutated module by a trampoline
+        # (plain Python, which Numba cannot compile) and imports mutmut in that module first.
+        self._mutation_testing = "mutmut" in sys.modules
+        functools.update_wrapper(self, py_func)
+
+    @property
+    def dispatcher(self):
+        """Numba's dispatcher of the function (created, not compiled, on first access)."""
+        if self._dispatcher is None:
+            import numba
+
+            original = getattr(self.py_func, "__wrapped__", self.py_func) if self._mutation_testing else self.py_func
+            self._dispatcher = numba.njit(cache=True, nogil=True)(original)
+        return self._dispatcher
+
+    def __call__(self, *args):
+        if self._mutation_testing:
+            return self._under_mutation()(*args)
+        return self.dispatcher(*args)
+
+    def _under_mutation(self) -> Callable:
+        """While mutmut tests a mutant of this very function, or records which tests call what,
+        its trampoline (plain Python); otherwise the compiled original, so that mutants elsewhere
+        run at full speed."""
+        import os
+
+        mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+        own = f"{self.py_func.__module__}.x_{self.py_func.__name__}__mutmut_"
+        if mutant == "stats" or mutant.startswith(own):
+            return self.py_func
+        return self.dispatcher
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def said_if_compiled(dispatchers: Iterable, message: str, say: Callable[[str], None] = _to_stderr) -> Iterator[None]:
+    """Within the block, the first compile of any of ``dispatchers`` is announced, once, with
+    ``message``; loading them from Numba's cache says nothing."""
+    from numba.core import event
+
+    class FirstCompile(event.Listener):
+        def __init__(self) -> None:
+            self.watched = {id(d) for d in dispatchers}
+            self.said = False
+
+        def on_start(self, ev) -> None:
+            if not self.said and id(ev.data["dispatcher"]) in self.watched:
+                self.said = True
+                say(message)
+
+        def on_end(self, ev) -> None:
+            pass
+
+    with event.install_listener("numba:compile", FirstCompile()):
+        yield

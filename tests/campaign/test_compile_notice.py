@@ -1,0 +1,27 @@
+"""The campaign model's compiled kernels: a first compile says so on stderr, in one line; a run
+that finds them in Numba's cache says nothing. Each run is a fresh process with NUMBA_CACHE_DIR
+set to a folder of the test's own, so that the cache starts empty whatever the developer's holds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from quotasim.campaign.engine import COMPILE_MESSAGE
+
+RUN = (
+    "from quotasim import load_scenario, simulate\n"
+    "scenario = load_scenario('dprk-2020-80-day-battle').with_values({'officials.count': 20, 'officials.bureaus': 2}, where='test')\n"
+    "simulate(scenario, seed=1)\n"
+)
+
+
+def test_a_first_campaign_run_says_it_compiles_and_a_cached_run_says_nothing(tmp_path):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    first = subprocess.run([sys.executable, "-c", RUN], env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.splitlines() == [COMPILE_MESSAGE]
+    second = subprocess.run([sys.executable, "-c", RUN], env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert second.stderr == ""
