@@ -24,6 +24,7 @@ import argparse
 import json
 import math
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -151,6 +152,27 @@ def report(results: dict[str, int | None], equivalent: dict[str, str], minutes: 
     return "\n".join(lines), ok
 
 
+def sync_data_files(src: Path = ROOT / "src", copy: Path = MUTANTS / "src") -> list[Path]:
+    """Copy to ``mutants/src`` every file under ``src`` that is not Python and differs there.
+
+    mutmut copies the source tree once, into a new ``mutants/``, and later only rewrites the
+    Python files it mutates: a built-in scenario (``.toml``) or a stylesheet changed since would
+    stay stale there, and the mutants would run another model than the tests describe. Returns
+    the files copied."""
+    copied = []
+    if not copy.is_dir():
+        return copied
+    for path in sorted(src.rglob("*")):
+        if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+            continue
+        target = copy / path.relative_to(src)
+        if not target.exists() or target.read_bytes() != path.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+            copied.append(target)
+    return copied
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mutants", nargs="*", help="mutmut name patterns (default: every mutant)")
@@ -174,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         results, equivalent = read_results(), read_equivalent()
         args.mutants = [*args.mutants, *(n for n, c in results.items() if c is not None and status(c) not in set(KILLED.values()) and n not in equivalent)]
     if not args.report:
+        for path in sync_data_files():
+            print(f"refreshed {path.relative_to(ROOT)}", file=sys.stderr)
         start = time.monotonic()
         # The console script, not ``python -m mutmut``, which would import mutmut's main module twice.
         mutmut = Path(sys.executable).parent / "mutmut"
