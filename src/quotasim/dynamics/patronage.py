@@ -5,20 +5,35 @@ from __future__ import annotations
 
 import numpy as np
 
+from quotasim.compiled import Kernel
+
 
 def place_relatives_inplace(placing, pick, kin, household_exiled):
     """Officials in ``placing`` (bool per official) each find a job for one close relative (tier 1
     or 2), chosen by ``pick`` (a uniform per official); a relative who already has one, has lost
     one to an investigation, stands for nobody, or whose household is exiled, gains nothing.
     Returns the kin rows that got a job, in order."""
-    who = np.flatnonzero(placing & (kin.close_count > 0))
-    row = kin.start[who] + np.floor(pick[who] * kin.close_count[who]).astype(np.int64)
-    new = ~kin.has_job[row] & ~kin.job_lost[row] & (kin.member[row] >= 0) & ~household_exiled[kin.household[row]]
-    # Already sorted and distinct: each official picks within his own block of links, and the
-    # blocks follow official order.
-    placed = row[new]
-    kin.has_job[placed] = True
-    return placed
+    placed = np.empty(len(placing), dtype=np.int64)
+    count = _place(placing, pick, kin.start, kin.close_count, kin.has_job, kin.job_lost, kin.member, kin.household, household_exiled, placed)
+    return placed[:count]
+
+
+def _place_loop(placing, pick, start, close_count, has_job, job_lost, member, household, household_exiled, placed):
+    """:func:`place_relatives_inplace` official by official: fills ``placed`` (sorted, as each
+    official picks within his own block of links and the blocks follow official order) and
+    returns how many."""
+    count = 0
+    for official in range(len(placing)):
+        if placing[official] and close_count[official] > 0:
+            row = start[official] + np.int64(np.floor(pick[official] * close_count[official]))
+            if not has_job[row] and not job_lost[row] and member[row] >= 0 and not household_exiled[household[row]]:
+                has_job[row] = True
+                placed[count] = row
+                count += 1
+    return count
+
+
+_place = Kernel(_place_loop)
 
 
 def paying_links(kin, household_exiled):
@@ -36,11 +51,22 @@ def job_income(kin, paying, official_free, n_officials, patronage, in_campaign):
     relative keeps the rest, and the whole pay while the official is arrested or between
     campaigns (there is no quota to pay into then).
     """
-    boss = kin.official[paying]
-    share = patronage.kickback_share if in_campaign else 0.0
-    kick = np.where(official_free[boss], share * patronage.job_usd_per_day, 0.0)
-    kickback = np.bincount(boss, weights=kick, minlength=n_officials)
-    return kickback, patronage.job_usd_per_day - kick, kin.household[paying]
+    kick_usd = (patronage.kickback_share if in_campaign else 0.0) * patronage.job_usd_per_day
+    kickback, kept = np.zeros(n_officials), np.empty(len(paying))
+    _pay(paying, kin.official, official_free, kick_usd, patronage.job_usd_per_day, kickback, kept)
+    return kickback, kept, kin.household[paying]
+
+
+def _pay_loop(paying, official, official_free, kick_usd, job_usd, kickback, kept):
+    """:func:`job_income` link by link: adds each kickback to its official's, fills ``kept``."""
+    for k in range(len(paying)):
+        boss = official[paying[k]]
+        kick = kick_usd if official_free[boss] else 0.0
+        kickback[boss] += kick
+        kept[k] = job_usd - kick
+
+
+_pay = Kernel(_pay_loop)
 
 
 def visibility(kin, n_officials, visibility_per_job):
