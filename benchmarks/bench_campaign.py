@@ -7,7 +7,8 @@ scaling the default one, and reports wall time (median of --repeat runs, after o
 of the default scenario in the same process), agent-days per second (agents = officials +
 households, days = simulated days), peak resident memory, and the time per agent-day as a ratio
 to the default scenario's measured in the same process (absolute times drift on shared machines;
-the ratio is what to compare across machines).
+the ratio is what to compare across machines). Then, per scale, what dominates one run: the
+shares of building the population, of each phase of a day and of the summary.
 """
 
 from __future__ import annotations
@@ -40,6 +41,28 @@ def scaled(factor_officials: float, factor_households: float):
     for i, loc in enumerate(c.localities):
         values[f"localities.{i}.households"] = int(round(loc.households * factor_households))
     return base.with_values(values, where="benchmark")
+
+
+def breakdown(scenario, seed: int) -> list[tuple[str, float]]:
+    """Seconds per part of one run, largest first: building the population, each phase of a day
+    (summed over the days), the summary."""
+    from quotasim.campaign import engine, phases
+    from quotasim.campaign.summary import build_summary
+
+    parts = {}
+    t0 = time.perf_counter()
+    state = engine.initial_state(scenario, seed)
+    parts["population and accounts"] = time.perf_counter() - t0
+    for day in state.record.days:
+        today = phases.Today()
+        for phase in phases.PHASES:
+            t0 = time.perf_counter()
+            phase(state, day, today)
+            parts[phase.__name__] = parts.get(phase.__name__, 0.0) + time.perf_counter() - t0
+    t0 = time.perf_counter()
+    build_summary(state, state.record, scenario_name=scenario.name, seed=seed)
+    parts["summary"] = time.perf_counter() - t0
+    return sorted(parts.items(), key=lambda kv: -kv[1])
 
 
 def measure(name: str, repeat: int) -> dict:
@@ -77,6 +100,7 @@ def measure(name: str, repeat: int) -> dict:
         "agent_days_per_s": agents * days / wall,
         "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
         "time_per_agent_day_vs_default": (wall / (agents * days)) / (base_time / (base_agents * days)),
+        "breakdown": breakdown(scenario, 0),
     }
 
 
@@ -90,12 +114,19 @@ def main() -> None:
         print(json.dumps(measure(args.one, args.repeat)))
         return
     print(f"{'scale':9} {'officials':>9} {'households':>11} {'persons':>11} {'wall s':>8} {'agent-days/s':>14} {'peak GiB':>9} {'per agent-day vs default':>25}")
+    dominant = []
     for name in args.scales.split(","):
         repeat = 1 if name == "national" else args.repeat
         proc = subprocess.run([sys.executable, __file__, "--one", name, "--repeat", str(repeat)], capture_output=True, text=True, check=True)
         m = json.loads(proc.stdout.strip().splitlines()[-1])
         print(f"{m['scale']:9} {m['officials']:>9,} {m['households']:>11,} {m['persons']:>11,} {m['wall_s']:>8.2f} "
               f"{m['agent_days_per_s']:>14,.0f} {m['peak_rss_gib']:>9.2f} {m['time_per_agent_day_vs_default']:>25.3f}")
+        total = sum(seconds for _, seconds in m["breakdown"])
+        top = ", ".join(f"{part} {seconds / total:.0%}" for part, seconds in m["breakdown"][:5])
+        dominant.append(f"{name}: {top}")
+    print("\nwhat dominates one run (share of its time, one more run timed part by part):")
+    for line in dominant:
+        print(f"  {line}")
 
 
 if __name__ == "__main__":

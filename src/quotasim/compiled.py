@@ -3,7 +3,7 @@
 Most kernels of the campaign model are vectorised NumPy. A few are loops compiled with Numba: at
 the sizes the model runs (hundreds of officials), a NumPy kernel of a dozen calls costs more in
 per-call overhead than in arithmetic, and one compiled call does the same work in a few
-microseconds (docs/speed.md, "The campaign model's compiled kernels"). Each such loop is a plain
+microseconds (docs/model.md, "Performance"). Each such loop is a plain
 Python function wrapped in :class:`Kernel`, so that importing its module loads no Numba, and
 ``NUMBA_DISABLE_JIT=1`` runs the Python function itself. Under mutation testing a kernel runs as
 Python only while one of its own mutants is tested (docs/testing.md).

@@ -25,3 +25,29 @@ def test_a_first_campaign_run_says_it_compiles_and_a_cached_run_says_nothing(tmp
     second = subprocess.run([sys.executable, "-c", RUN], env=env, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr
     assert second.stderr == ""
+
+
+def test_a_run_listens_for_the_compile_of_every_kernel_with_its_message(monkeypatch):
+    """The same wiring in this process (the runs above are other processes, which mutation
+    testing does not reach): the run's days go through said_if_compiled with the campaign's
+    message and every compiled kernel's dispatcher."""
+    from contextlib import contextmanager
+
+    from quotasim import load_scenario, simulate
+    from quotasim.campaign import engine
+    from quotasim.compiled import KERNELS
+
+    heard = []
+
+    @contextmanager
+    def listening(dispatchers, message):
+        heard.append((list(dispatchers), message))
+        yield
+
+    monkeypatch.setattr(engine, "said_if_compiled", listening)
+    scenario = load_scenario("dprk-2020-80-day-battle").with_values({"officials.count": 20, "officials.bureaus": 2}, where="test")
+    simulate(scenario, seed=1)
+    assert len(heard) == 1
+    dispatchers, message = heard[0]
+    assert message == COMPILE_MESSAGE
+    assert len(KERNELS) >= 5 and dispatchers == [kernel.dispatcher for kernel in KERNELS]

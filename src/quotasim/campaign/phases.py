@@ -55,7 +55,7 @@ def place_and_pay_relatives(state: CampaignState, day: Day, today: Today) -> Non
     if state.paying is None:
         state.paying = patronage.paying_links(state.kin, state.households.exiled)
     elif len(placed):  # the placed links held no job, so are not yet among the paying ones
-        state.paying = np.sort(np.concatenate((state.paying, placed)), kind="stable")  # two sorted runs: timsort merges them
+        state.paying = np.sort(np.concatenate((state.paying, placed)))
     kickback, kept, paid_households = patronage.job_income(state.kin, state.paying, state.free, n, spec, day.in_campaign)
     np.add.at(state.households.holdings, paid_households, kept)  # a household may hold two jobs
     rec.job_income += float(kept.sum())

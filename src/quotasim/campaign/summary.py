@@ -37,7 +37,7 @@ def sorted_copy(values: np.ndarray) -> np.ndarray:
     """``np.sort(values)`` for float64 values, by a compiled radix sort: the same array, in a third
     of the time for the default scenario's 16,200 households and 0.6 of it for 6.5 million."""
     out = np.empty(len(values))
-    _radix_sort(np.ascontiguousarray(values, dtype=np.float64), out)
+    _radix_sort(np.ascontiguousarray(values), out)
     return out
 
 
