@@ -1,12 +1,15 @@
 """Loops compiled with Numba when first called, and one line on stderr when that means compiling.
 
-Most kernels of the campaign model are vectorised NumPy. A few are loops compiled with Numba: at
-the sizes the model runs (hundreds of officials), a NumPy kernel of a dozen calls costs more in
-per-call overhead than in arithmetic, and one compiled call does the same work in a few
-microseconds (docs/model.md, "Performance"). Each such loop is a plain
-Python function wrapped in :class:`Kernel`, so that importing its module loads no Numba, and
-``NUMBA_DISABLE_JIT=1`` runs the Python function itself. Under mutation testing a kernel runs as
-Python only while one of its own mutants is tested (docs/testing.md).
+Most kernels of the campaign model are vectorised NumPy. A few also have a loop compiled with
+Numba: at the sizes the model runs (hundreds of officials), a NumPy kernel of a dozen calls costs
+more in per-call overhead than in arithmetic, and one compiled call does the same work in a few
+microseconds (docs/model.md, "Performance"). But loading Numba costs about 0.8 s per process, more
+than a single run of the default scenario takes, so the compiled path is taken only where it pays
+(:func:`active`): in processes that make many runs (:func:`enable`) and in large runs
+(:func:`for_run`). Each loop is a plain Python function wrapped in :class:`Kernel`, so that
+importing its module loads no Numba, and ``NUMBA_DISABLE_JIT=1`` runs the Python function itself.
+Under mutation testing a kernel runs as Python only while one of its own mutants is tested
+(docs/testing.md).
 
 Numba looks for a compiled version in its cache before compiling, and announces a compile (the
 ``"numba:compile"`` event of ``numba.core.event``) only when there is none: listening for that
@@ -21,6 +24,41 @@ import functools
 import sys
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
+
+WORTH_COMPILING_AGENT_DAYS = 1_000_000
+"""A run of at least this many official-days uses the compiled kernels even where they are not
+enabled: Numba's import and first cache load cost about 0.8 s once per process, and the compiled
+kernels save about 0.5 microseconds per official-day (docs/model.md, "Performance")."""
+
+_enabled = False
+_this_run = False
+
+
+def enable(on: bool = True) -> None:
+    """Use the compiled kernels for every run of this process: for processes that make many runs
+    (sweep and calibration workers, the dashboard's server, the test suite)."""
+    global _enabled
+    _enabled = on
+
+
+def active() -> bool:
+    """Whether the kernels of the campaign model take their compiled path now. Both paths give the
+    same results bit for bit (tests/campaign/test_compiled_paths.py), so this decides speed only;
+    a race between two runs in threads of one process (the dashboard) can only cost time."""
+    return _enabled or _this_run
+
+
+@contextmanager
+def for_run(official_days: int) -> Iterator[bool]:
+    """Within the block, the compiled path is active if enabled or if the run is large enough to
+    repay Numba's start-up; yields whether it is."""
+    global _this_run
+    before = _this_run
+    _this_run = official_days >= WORTH_COMPILING_AGENT_DAYS
+    try:
+        yield active()
+    finally:
+        _this_run = before
 
 
 KERNELS: list[Kernel] = []

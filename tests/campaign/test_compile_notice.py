@@ -11,7 +11,8 @@ import sys
 from quotasim.campaign.engine import COMPILE_MESSAGE
 
 RUN = (
-    "from quotasim import load_scenario, simulate\n"
+    "from quotasim import compiled, load_scenario, simulate\n"
+    "compiled.enable()\n"
     "scenario = load_scenario('dprk-2020-80-day-battle').with_values({'officials.count': 20, 'officials.bureaus': 2}, where='test')\n"
     "simulate(scenario, seed=1)\n"
 )

@@ -6,6 +6,8 @@ phases (:data:`quotasim.campaign.phases.PHASES`), and ends with the summary and 
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import numpy as np
 
 from quotasim.campaign.calendar import calendar
@@ -14,6 +16,7 @@ from quotasim.campaign.record import Recorder
 from quotasim.campaign.state import CampaignState, Streams
 from quotasim.campaign.summary import build_summary
 from quotasim.campaign.tables import campaign_tables
+from quotasim import compiled
 from quotasim.compiled import KERNELS, said_if_compiled
 from quotasim.dynamics.complaint import known_penalty
 from quotasim.enforcement.capacity import SecurityQueue, capacity_per_day
@@ -61,18 +64,21 @@ def run_campaign(scenario: Scenario, *, seed: int, progress=None) -> Result:
     check_fits(estimate_bytes(scenario.config), what=f"scenario {scenario.name!r}", where=scenario.origin)
     state = initial_state(scenario, seed)
     days = state.record.days
-    with said_if_compiled([kernel.dispatcher for kernel in KERNELS], COMPILE_MESSAGE):
-        for day in days:
-            today = Today()
-            for phase in PHASES:
-                phase(state, day, today)
-            if progress is not None:
-                progress(day.number, len(days))
+    with compiled.for_run(state.n_officials * len(days)) as compiled_path:
+        listening = said_if_compiled([k.dispatcher for k in KERNELS], COMPILE_MESSAGE) if compiled_path else nullcontext()
+        with listening:
+            for day in days:
+                today = Today()
+                for phase in PHASES:
+                    phase(state, day, today)
+                if progress is not None:
+                    progress(day.number, len(days))
+            summary = build_summary(state, state.record, scenario_name=scenario.name, seed=seed)
     return Result(
         model="campaign",
         scenario=scenario,
         seed=seed,
-        summary=build_summary(state, state.record, scenario_name=scenario.name, seed=seed),
+        summary=summary,
         tables=campaign_tables(state, state.record),
         extra={
             "household_holdings": state.households.holdings,

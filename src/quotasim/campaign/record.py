@@ -8,6 +8,7 @@ import numpy as np
 
 from quotasim.campaign.calendar import Day
 from quotasim.campaign.outputs import DAILY, SOURCES
+from quotasim import compiled
 from quotasim.compiled import Kernel
 from quotasim.enforcement.security import CaseBatch
 
@@ -39,7 +40,10 @@ class Recorder:
 
     def households_pressed(self, day: Day, pressed: np.ndarray, taken: np.ndarray) -> None:
         """Book what was taken from each pressed household today (each is pressed once a day)."""
-        _add_at_distinct(self.taken, pressed, taken)
+        if compiled.active():
+            _add_at_distinct(self.taken, pressed, taken)
+        else:
+            self.taken[pressed] += taken
         i = day.number - 1
         self.daily["household_usd_taken"][i] += taken.sum()
         self.daily["households_pressed"][i] += int(np.count_nonzero(taken))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from quotasim import compiled
 from quotasim.compiled import Kernel
 from quotasim.campaign.outputs import DECILES, LOST_HALF_SHARE, SOURCES, SQUEEZED_SHARE, SUMMARY, nest
 from quotasim.review.committee import (
@@ -34,8 +35,11 @@ def gini(values: np.ndarray) -> float:
 
 
 def sorted_copy(values: np.ndarray) -> np.ndarray:
-    """``np.sort(values)`` for float64 values, by a compiled radix sort: the same array, in a third
-    of the time for the default scenario's 16,200 households and 0.6 of it for 6.5 million."""
+    """``np.sort(values)`` for float64 values; on the compiled path by a radix sort, which gives
+    the same array in a third of the time for the default scenario's 16,200 households and 0.6
+    of it for 6.5 million."""
+    if not compiled.active():
+        return np.sort(values)
     out = np.empty(len(values))
     _radix_sort(np.ascontiguousarray(values), out)
     return out

@@ -175,6 +175,8 @@ class _Cancelled(Exception):
 
 
 def _simulate(scenario: Scenario, progress: Callable[[int, int], None]) -> Result:
+    from quotasim import compiled
     from quotasim.simulate import simulate
 
+    compiled.enable()  # the server makes run after run: Numba's start-up is paid once
     return simulate(scenario, progress=progress)

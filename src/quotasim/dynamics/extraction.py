@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quotasim import compiled
 from quotasim.compiled import Kernel
 
 UNCLAIMED = np.iinfo(np.int64).max
@@ -61,18 +62,38 @@ def extract_inplace(demand_usd, locality, household_start, holdings, takeable, c
     Returns (received per official, households pressed, USD taken from each of them).
     """
     n, contacts = draws.pick.shape
-    received = np.zeros(n)
-    pressed = np.empty(n * contacts, dtype=np.int64)
-    taken = np.empty(n * contacts)
-    count = _press_in_arrival_order(
-        demand_usd, locality, household_start, holdings, takeable, claim, draws.order, draws.pick, received, pressed, taken
-    )
-    return received, pressed[:count], taken[:count]
+    if compiled.active():
+        received = np.zeros(n)
+        pressed = np.empty(n * contacts, dtype=np.int64)
+        taken = np.empty(n * contacts)
+        count = _press_in_arrival_order(
+            demand_usd, locality, household_start, holdings, takeable, claim, draws.order, draws.pick, received, pressed, taken
+        )
+        return received, pressed[:count], taken[:count]
+    arriving = draws.order[demand_usd[draws.order] > 0]
+    if len(arriving) == 0:
+        return np.zeros(n), np.zeros(0, dtype=np.int64), np.zeros(0)
+    where = locality[arriving]
+    lo = household_start[where]
+    size = household_start[where + 1] - lo
+    # Visits in arrival order: each arriving official's contacts in turn, as rows of (A, contacts).
+    target = (lo[:, None] + (draws.pick[arriving] * size[:, None]).astype(np.int64)).ravel()
+    visit = np.arange(len(target))
+    claim[target] = UNCLAIMED
+    np.minimum.at(claim, target, visit)
+    first = claim[target] == visit
+    pressed = target[first]
+    asker = arriving[visit[first] // contacts]
+    take = np.minimum(demand_usd[asker] / contacts, takeable[pressed])
+    holdings[pressed] -= take
+    takeable[pressed] -= take
+    received = np.bincount(asker, weights=take, minlength=n)
+    return received, pressed, take
 
 
 def _press_loop(demand_usd, locality, household_start, holdings, takeable, claim, order, pick, received, pressed, taken):
-    """The visits of :func:`extract_inplace`, one at a time in arrival order (a sequential loop:
-    who comes first decides what the others find). Fills ``received``, and the first ``count``
+    """The visits of :func:`extract_inplace`, one at a time in arrival order (who comes first
+    decides what the others find): its compiled path. Fills ``received``, and the first ``count``
     entries of ``pressed`` and ``taken``; returns ``count``."""
     n, contacts = pick.shape
     for step in range(2):  # first forget older claims on today's households, then visit

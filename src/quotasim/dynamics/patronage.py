@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from quotasim import compiled
 from quotasim.compiled import Kernel
 
 
@@ -13,13 +14,22 @@ def place_relatives_inplace(placing, pick, kin, household_exiled):
     or 2), chosen by ``pick`` (a uniform per official); a relative who already has one, has lost
     one to an investigation, stands for nobody, or whose household is exiled, gains nothing.
     Returns the kin rows that got a job, in order."""
-    placed = np.empty(len(placing), dtype=np.int64)
-    count = _place(placing, pick, kin.start, kin.close_count, kin.has_job, kin.job_lost, kin.member, kin.household, household_exiled, placed)
-    return placed[:count]
+    if compiled.active():
+        placed = np.empty(len(placing), dtype=np.int64)
+        count = _place(placing, pick, kin.start, kin.close_count, kin.has_job, kin.job_lost, kin.member, kin.household, household_exiled, placed)
+        return placed[:count]
+    who = np.flatnonzero(placing & (kin.close_count > 0))
+    row = kin.start[who] + np.floor(pick[who] * kin.close_count[who]).astype(np.int64)
+    new = ~kin.has_job[row] & ~kin.job_lost[row] & (kin.member[row] >= 0) & ~household_exiled[kin.household[row]]
+    # Already sorted and distinct: each official picks within his own block of links, and the
+    # blocks follow official order.
+    placed = row[new]
+    kin.has_job[placed] = True
+    return placed
 
 
 def _place_loop(placing, pick, start, close_count, has_job, job_lost, member, household, household_exiled, placed):
-    """:func:`place_relatives_inplace` official by official: fills ``placed`` (sorted, as each
+    """:func:`place_relatives_inplace` official by official (its compiled path): fills ``placed`` (sorted, as each
     official picks within his own block of links and the blocks follow official order) and
     returns how many."""
     count = 0
@@ -52,13 +62,18 @@ def job_income(kin, paying, official_free, n_officials, patronage, in_campaign):
     campaigns (there is no quota to pay into then).
     """
     kick_usd = (patronage.kickback_share if in_campaign else 0.0) * patronage.job_usd_per_day
-    kickback, kept = np.zeros(n_officials), np.empty(len(paying))
-    _pay(paying, kin.official, official_free, kick_usd, patronage.job_usd_per_day, kickback, kept)
-    return kickback, kept, kin.household[paying]
+    if compiled.active():
+        kickback, kept = np.zeros(n_officials), np.empty(len(paying))
+        _pay(paying, kin.official, official_free, kick_usd, patronage.job_usd_per_day, kickback, kept)
+        return kickback, kept, kin.household[paying]
+    boss = kin.official[paying]
+    kick = np.where(official_free[boss], kick_usd, 0.0)
+    kickback = np.bincount(boss, weights=kick, minlength=n_officials)
+    return kickback, patronage.job_usd_per_day - kick, kin.household[paying]
 
 
 def _pay_loop(paying, official, official_free, kick_usd, job_usd, kickback, kept):
-    """:func:`job_income` link by link: adds each kickback to its official's, fills ``kept``."""
+    """:func:`job_income` link by link (its compiled path): adds each kickback to its official's, fills ``kept``."""
     for k in range(len(paying)):
         boss = official[paying[k]]
         kick = kick_usd if official_free[boss] else 0.0

@@ -68,8 +68,10 @@ class CampaignModel(pyabc.Model):
                 for path, integer in self.params}
 
     def sample(self, pars) -> dict[str, float]:
+        from quotasim import compiled
         from quotasim.simulate import simulate
 
+        compiled.enable()  # thousands of runs in this process (docs/model.md, "Performance")
         seed = int(np.random.randint(0, 2**53, dtype=np.int64))  # the evaluation's seeded generator; exact as a float
         try:
             result = simulate(self.scenario.with_values(self.values(pars), where="calibration"), seed=seed)

@@ -120,9 +120,11 @@ def draw_rows(weights: np.ndarray, n: int, seed: int, stream: int) -> tuple[np.n
 def predict_chunk(model, values: list[dict], seeds: list[int]) -> list[list[float]]:
     """Each target's output of the scenario at ``values[i]`` with seed ``seeds[i]``."""
     from quotasim.experiments.abc_parts import _leaf
+    from quotasim import compiled
     from quotasim.experiments.targets import output_value
     from quotasim.simulate import simulate
 
+    compiled.enable()  # many runs in this process
     out = []
     for v, s in zip(values, seeds):
         result = simulate(model.scenario.with_values(v, where="posterior predictive"), seed=int(s))

@@ -151,8 +151,10 @@ class ScenarioTarget:
         Without ``save_daily`` only the summary is asked for: ``result.tables`` is never read, so
         a model that builds its tables on first access never builds them in a sweep.
         """
+        from quotasim import compiled
         from quotasim.simulate import simulate
 
+        compiled.enable()  # a sweep makes many runs in this process (docs/model.md, "Performance")
         scenario = self.scenario.with_values(values, where="sweep values") if values else self.scenario
         result = simulate(scenario, seed=int(seed))
         outputs = flatten_summary(result.summary)
