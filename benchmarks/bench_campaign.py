@@ -7,7 +7,9 @@ scaling the default one, and reports wall time (median of --repeat runs, after o
 of the default scenario in the same process), agent-days per second (agents = officials +
 households, days = simulated days), peak resident memory, and the time per agent-day as a ratio
 to the default scenario's measured in the same process (absolute times drift on shared machines;
-the ratio is what to compare across machines). Then, per scale, what dominates one run: the
+the ratio is what to compare across machines). Runs take the campaign model's compiled path, as
+sweeps, calibration and the national scale do; a single small `quotasim run` takes the vectorised
+one (bench_revisions.py --path auto times that). Then, per scale, what dominates one run: the
 shares of building the population, of each phase of a day and of the summary.
 """
 
@@ -66,8 +68,9 @@ def breakdown(scenario, seed: int) -> list[tuple[str, float]]:
 
 
 def measure(name: str, repeat: int) -> dict:
-    from quotasim import simulate
+    from quotasim import compiled, simulate
 
+    compiled.enable()  # the path of sweeps, calibration and large runs (docs/model.md, "Performance")
     default = scaled(1, 1)
     simulate(default, seed=0)  # warm-up: imports, caches
     t0 = time.perf_counter()

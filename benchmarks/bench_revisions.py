@@ -9,6 +9,11 @@ Alternating rounds cancels most of the drift of a shared machine.
 
     uv run python benchmarks/bench_revisions.py --baseline 4ff61d0 --scenario dprk-2020-80-day-battle
     uv run python benchmarks/bench_revisions.py --baseline 4ff61d0 --scenario dprk-2020-national-scale --runs 1 --rounds 3
+    uv run python benchmarks/bench_revisions.py --baseline a5387b7 --path auto   # what a single run takes
+
+``--path compiled`` (the default) enables the campaign model's compiled kernels where a revision
+has them (quotasim.compiled), as sweep and calibration workers and the dashboard do; ``--path
+auto`` leaves the choice to the run, as a single ``quotasim run`` does.
 """
 
 from __future__ import annotations
@@ -23,6 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMER = r"""
 import sys, time
 from quotasim import load_scenario, simulate
+try:  # revisions with two paths (quotasim.compiled): the one asked for
+    from quotasim import compiled
+    compiled.enable(sys.argv[3] == "compiled")
+except ImportError:
+    pass
 scenario = load_scenario(sys.argv[1])
 simulate(scenario, seed=0)
 times = []
@@ -43,8 +53,8 @@ def baseline_tree(revision: str) -> Path:
     return tree
 
 
-def timed(tree: Path, scenario: str, runs: int) -> float:
-    out = subprocess.run([str(tree / ".venv" / "bin" / "python"), "-c", TIMER, scenario, str(runs)],
+def timed(tree: Path, scenario: str, runs: int, path: str) -> float:
+    out = subprocess.run([str(tree / ".venv" / "bin" / "python"), "-c", TIMER, scenario, str(runs), path],
                          cwd=tree, capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -55,14 +65,17 @@ def main() -> None:
     parser.add_argument("--scenario", default="dprk-2020-80-day-battle")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--path", choices=("compiled", "auto"), default="compiled",
+                        help="compiled: the campaign model's compiled kernels, as sweeps, calibration and the dashboard "
+                             "use them; auto: what a single run takes (vectorised below a million official-days)")
     args = parser.parse_args()
     base = baseline_tree(args.baseline)
     old, new = [], []
     for _ in range(args.rounds):
-        old.append(timed(base, args.scenario, args.runs))
-        new.append(timed(ROOT, args.scenario, args.runs))
+        old.append(timed(base, args.scenario, args.runs, args.path))
+        new.append(timed(ROOT, args.scenario, args.runs, args.path))
         print(f"round: baseline {old[-1]:.4f} s, working tree {new[-1]:.4f} s", file=sys.stderr)
-    print(f"{args.scenario}: median run {statistics.median(old):.4f} s at {args.baseline}, "
+    print(f"{args.scenario} ({args.path} path): median run {statistics.median(old):.4f} s at {args.baseline}, "
           f"{statistics.median(new):.4f} s now; ratio now/baseline {statistics.median(new) / statistics.median(old):.2f}")
 
 

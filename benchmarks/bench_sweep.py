@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from quotasim import compiled
 from quotasim.experiments.design import DesignOptions
 from quotasim.experiments.executor import ProcessExecutor, make_batch
 from quotasim.experiments.models import ScenarioTarget, flatten_summary
@@ -166,6 +167,7 @@ def main() -> None:
     ap.add_argument("--skip-full", action="store_true")
     args = ap.parse_args()
     target = ScenarioTarget(load_scenario(DEFAULT_SCENARIO))
+    compiled.enable()  # what the sweep's workers run (ScenarioTarget.run enables it)
     opts = DesignOptions(second_order=True)
     root = Path(tempfile.mkdtemp(prefix="bench_sweep."))
     print(
