@@ -52,3 +52,32 @@ def test_a_run_listens_for_the_compile_of_every_kernel_with_its_message(monkeypa
     dispatchers, message = heard[0]
     assert message == COMPILE_MESSAGE
     assert len(KERNELS) >= 5 and dispatchers == [kernel.dispatcher for kernel in KERNELS]
+
+
+def test_only_a_run_on_the_compiled_path_listens_and_a_large_one_takes_it(monkeypatch):
+    """A small run with the compiled path not enabled stays vectorised and installs no listener;
+    the same run counted as large (the threshold lowered to its official-days) takes the
+    compiled path."""
+    from contextlib import contextmanager
+
+    from quotasim import compiled, load_scenario, simulate
+    from quotasim.campaign import engine
+
+    heard = []
+
+    @contextmanager
+    def listening(dispatchers, message):
+        heard.append(compiled.active())
+        yield
+
+    monkeypatch.setattr(engine, "said_if_compiled", listening)
+    scenario = load_scenario("dprk-2020-80-day-battle").with_values({"officials.count": 20, "officials.bureaus": 2}, where="test")
+    try:
+        compiled.enable(False)
+        simulate(scenario, seed=1)
+        assert heard == []
+        monkeypatch.setattr(compiled, "WORTH_COMPILING_AGENT_DAYS", 20 * 80)  # this run's officials x days
+        simulate(scenario, seed=1)
+        assert heard == [True]
+    finally:
+        compiled.enable(True)

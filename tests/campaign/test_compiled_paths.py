@@ -88,6 +88,9 @@ def test_households_pressed_the_same_on_both_paths(seed, n, contacts):
 def test_placements_and_job_pay_the_same_on_both_paths(seed, in_campaign, share, pay):
     rng = np.random.default_rng(seed)
     kin = _kin(seed)
+    # Official 1 has no close relatives: a pick would land on his first link, one who could take a job.
+    kin.tier[kin.start[1]:kin.start[2]] = 3
+    kin.close_count[1] = 0
     n = len(kin.close_count)
     exiled = rng.random(20) < 0.2
     free = rng.random(n) < 0.7
