@@ -110,10 +110,12 @@ def _to_stderr(line: str) -> None:
 
 
 @contextmanager
-def said_if_compiled(dispatchers: Iterable, message: str, say: Callable[[str], None] = _to_stderr) -> Iterator[None]:
+def said_if_compiled(dispatchers: Iterable, message: str, say: Callable[[str], None] | None = None) -> Iterator[None]:
     """Within the block, the first compile of any of ``dispatchers`` is announced, once, with
-    ``message``; loading them from Numba's cache says nothing."""
+    ``message`` (to stderr, unless ``say`` is given); loading them from Numba's cache says nothing."""
     from numba.core import event
+
+    say = say or _to_stderr
 
     class FirstCompile(event.Listener):
         def __init__(self) -> None:

@@ -29,9 +29,9 @@ def place_relatives_inplace(placing, pick, kin, household_exiled):
 
 
 def _place_loop(placing, pick, start, close_count, has_job, job_lost, member, household, household_exiled, placed):
-    """:func:`place_relatives_inplace` official by official (its compiled path): fills ``placed`` (sorted, as each
-    official picks within his own block of links and the blocks follow official order) and
-    returns how many."""
+    """:func:`place_relatives_inplace` official by official (its compiled path): fills ``placed``
+    (sorted, as each official picks within his own block of links and the blocks follow official
+    order) and returns how many."""
     count = 0
     for official in range(len(placing)):
         if placing[official] and close_count[official] > 0:
@@ -73,7 +73,8 @@ def job_income(kin, paying, official_free, n_officials, patronage, in_campaign):
 
 
 def _pay_loop(paying, official, official_free, kick_usd, job_usd, kickback, kept):
-    """:func:`job_income` link by link (its compiled path): adds each kickback to its official's, fills ``kept``."""
+    """:func:`job_income` link by link (its compiled path): adds each kickback to its official's
+    and fills ``kept``."""
     for k in range(len(paying)):
         boss = official[paying[k]]
         kick = kick_usd if official_free[boss] else 0.0
