@@ -3,6 +3,7 @@
     uv run python scripts/result_digests.py before.json     # on the old code
     uv run python scripts/result_digests.py after.json      # on the new code
     diff before.json after.json                              # no output: the same bits
+    uv run python scripts/result_digests.py after.json --compiled   # the compiled path
 
 Each digest is a SHA-256 of one run's summary (without its provenance) and of every column of its
 tables, byte for byte. The runs cover the built-in campaign scenarios and a few settings that
@@ -43,8 +44,11 @@ def digest(result) -> str:
     return h.hexdigest()[:16]
 
 
-def main(out: Path) -> None:
-    from quotasim import load_scenario, simulate
+def main(out: Path, compiled_path: bool = False) -> None:
+    from quotasim import compiled, load_scenario, simulate
+
+    if compiled_path:
+        compiled.enable()
 
     digests = {}
     for name, values in CASES:
@@ -60,6 +64,9 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    compiled_path = "--compiled" in args
+    paths = [a for a in args if a != "--compiled"]
+    if len(paths) != 1:
         sys.exit(__doc__)
-    main(Path(sys.argv[1]))
+    main(Path(paths[0]), compiled_path)

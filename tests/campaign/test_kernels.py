@@ -293,7 +293,7 @@ def test_households_are_pressed_by_the_first_visit_only_and_give_what_may_be_tak
     takeable = holdings * rng.random(15)
     draws = extraction.draw_visits(n, contacts, rng)
     h1, t1 = holdings.copy(), takeable.copy()
-    received, pressed, taken = extraction.extract_inplace(demand_usd, locality, start, h1, t1, np.zeros(15, dtype=np.int64), draws)
+    received, pressed, taken = extraction.extract_inplace(demand_usd, locality, start, h1, t1, np.zeros(15, dtype=np.int64), draws, 1)
     h2, t2 = holdings.copy(), takeable.copy()
     want_received, want_pressed, want_taken = _extract_by_hand(demand_usd, locality, start, h2, t2, draws)
     np.testing.assert_allclose(received, want_received)
@@ -308,7 +308,7 @@ def test_nobody_with_a_demand_presses_nobody():
     draws = extraction.draw_visits(3, 2, rng_of(0))
     holdings = np.ones(4)
     received, pressed, taken = extraction.extract_inplace(
-        np.zeros(3), np.zeros(3, dtype=np.int64), np.array([0, 4]), holdings, holdings.copy(), np.zeros(4, dtype=np.int64), draws
+        np.zeros(3), np.zeros(3, dtype=np.int64), np.array([0, 4]), holdings, holdings.copy(), np.zeros(4, dtype=np.int64), draws, 1
     )
     assert (received == 0).all() and len(received) == 3 and len(pressed) == len(taken) == 0
     assert (holdings == 1).all()
@@ -376,6 +376,18 @@ def test_jobs_pay_their_household_and_a_kickback_to_a_free_official_in_a_campaig
     expected = [share * pay * (takes & (kin.official[paying] == i)).sum() for i in range(n)]
     np.testing.assert_allclose(kickback, expected)
     np.testing.assert_allclose(kickback.sum() + kept.sum(), pay * len(paying))
+
+
+@FAST
+@given(seed=seeds)
+def test_the_paying_links_kept_after_cases_are_those_the_rule_finds(seed):
+    rng = rng_of(seed)
+    kin = _kin(seed)
+    exiled = rng.random(20) < 0.2
+    paying = patronage.paying_links(kin, exiled)
+    kin.has_job &= rng.random(len(kin.has_job)) < 0.7  # cases cost some relatives their jobs...
+    exiled |= rng.random(20) < 0.2  # ...and exile some households
+    np.testing.assert_array_equal(patronage.still_paying(kin, paying, exiled), patronage.paying_links(kin, exiled))
 
 
 def test_an_official_without_close_relatives_places_nobody():

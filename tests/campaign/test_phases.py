@@ -177,7 +177,7 @@ def check_press_households(state, day, today, before, streams):
     want = extraction.demand(today.effort, off.skill, loc.opportunity_usd_per_day[off.locality], density[off.locality], state.config.dispatch.crowding)
     holdings, takeable = before["holdings"].copy(), before["takeable"].copy()
     received, pressed, taken = extraction.extract_inplace(
-        want, off.locality, loc.household_start, holdings, takeable, np.zeros(len(holdings), dtype=np.int64), draws
+        want, off.locality, loc.household_start, holdings, takeable, np.zeros(len(holdings), dtype=np.int64), draws, day.number
     )
     np.testing.assert_allclose(state.households.holdings, holdings)
     np.testing.assert_allclose(state.takeable, takeable)
@@ -264,7 +264,8 @@ def check_security_service(state, day, today, before, streams):
     if len(cases) == 0:
         np.testing.assert_array_equal(state.officials.fear, before["fear"])
         return
-    assert state.paying is None  # jobs lost, households exiled: recomputed before the next pay
+    # Jobs lost, households exiled: the kept list of paying jobs is the one the rule gives now.
+    np.testing.assert_array_equal(state.paying, patronage.paying_links(state.kin, state.households.exiled))
     chunk = state.record.case_chunks[-1]
     np.testing.assert_array_equal(chunk["official"], cases)
     assert (chunk["day"] == day.number).all()

@@ -125,7 +125,7 @@ def press_households(state: CampaignState, day: Day, today: Today) -> None:
         state.config.dispatch.crowding,
     )
     received, pressed, taken = extraction.extract_inplace(
-        want, off.locality, loc.household_start, hh.holdings, state.takeable, state.claim, draws
+        want, off.locality, loc.household_start, hh.holdings, state.takeable, state.claim, draws, day.number
     )
     _deliver(state, day, "households", received)
     state.record.households_pressed(day, pressed, taken)
@@ -195,12 +195,13 @@ def security_service(state: CampaignState, day: Day, today: Today) -> None:
     if len(cases) == 0:
         return
     state.free[cases] = False
-    state.paying = None  # jobs lost, households exiled
     config = state.config
     batch = security.punish_inplace(
         cases, state.officials, state.households, state.kin, state.takeable, state.fates,
         config.enforcement, config.deterrence,
     )
+    if state.paying is not None:  # jobs lost, households exiled
+        state.paying = patronage.still_paying(state.kin, state.paying, state.households.exiled)
     shock = fear.case_shock(state.officials.bureau, state.officials.bureau[cases], batch.severity, config.officials.bureaus, config.deterrence)
     fear.raise_fear_inplace(state.officials.fear, shock)
     state.record.cases(day, batch, state.queue)

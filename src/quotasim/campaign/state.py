@@ -129,7 +129,7 @@ class CampaignState:
     claim: np.ndarray
     known_penalty: float
     wage_per_day: float
-    paying: np.ndarray | None = None  # kin links whose job pays today; None: to be recomputed
+    paying: np.ndarray | None = None  # kin links whose job pays today, sorted; None: not yet found
     ledger: Ledger | None = None
     ledgers: list[Ledger] = field(default_factory=list)
     record: object = None

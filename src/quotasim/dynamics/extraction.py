@@ -49,7 +49,7 @@ def trade_income(effort, skill, usd_per_day, trade_open):
     return effort * skill * usd_per_day
 
 
-def extract_inplace(demand_usd, locality, household_start, holdings, takeable, claim, draws):
+def extract_inplace(demand_usd, locality, household_start, holdings, takeable, claim, draws, day):
     """Officials press households in their locality; ``holdings`` and ``takeable`` fall in place.
 
     Each official with a demand visits ``contacts`` random households of his locality and asks
@@ -57,7 +57,9 @@ def extract_inplace(demand_usd, locality, household_start, holdings, takeable, c
     (``draws.order``), each visiting his households in turn; a household is pressed by the first
     visit only, and gives what is asked up to what may still be taken from it "by any means"
     (``takeable``, never more than its holdings). ``claim`` is scratch space of one int64 per
-    household.
+    household, kept from day to day (zeros before day 1), and ``day`` today's number (from 1,
+    rising from call to call): the compiled path marks a household visited today by writing the
+    day into it, so that it need not clear yesterday's marks first.
 
     Returns (received per official, households pressed, USD taken from each of them).
     """
@@ -67,7 +69,7 @@ def extract_inplace(demand_usd, locality, household_start, holdings, takeable, c
         pressed = np.empty(n * contacts, dtype=np.int64)
         taken = np.empty(n * contacts)
         count = _press_in_arrival_order(
-            demand_usd, locality, household_start, holdings, takeable, claim, draws.order, draws.pick, received, pressed, taken
+            demand_usd, locality, household_start, holdings, takeable, claim, day, draws.order, draws.pick, received, pressed, taken
         )
         return received, pressed[:count], taken[:count]
     arriving = draws.order[demand_usd[draws.order] > 0]
@@ -91,32 +93,29 @@ def extract_inplace(demand_usd, locality, household_start, holdings, takeable, c
     return received, pressed, take
 
 
-def _press_loop(demand_usd, locality, household_start, holdings, takeable, claim, order, pick, received, pressed, taken):
+def _press_loop(demand_usd, locality, household_start, holdings, takeable, claim, day, order, pick, received, pressed, taken):
     """The visits of :func:`extract_inplace`, one at a time in arrival order (who comes first
     decides what the others find): its compiled path. Fills ``received``, and the first ``count``
     entries of ``pressed`` and ``taken``; returns ``count``."""
     n, contacts = pick.shape
-    for step in range(2):  # first forget older claims on today's households, then visit
-        count = 0
-        for k in range(n):
-            official = order[k]
-            if demand_usd[official] > 0:
-                lo = household_start[locality[official]]
-                size = household_start[locality[official] + 1] - lo
-                ask = demand_usd[official] / contacts
-                for contact in range(contacts):
-                    household = lo + np.int64(pick[official, contact] * size)
-                    if step == 0:
-                        claim[household] = UNCLAIMED
-                    elif claim[household] == UNCLAIMED:  # the first visit today
-                        claim[household] = official
-                        take = min(ask, takeable[household])
-                        holdings[household] -= take
-                        takeable[household] -= take
-                        received[official] += take
-                        pressed[count] = household
-                        taken[count] = take
-                        count += 1
+    count = 0
+    for k in range(n):
+        official = order[k]
+        if demand_usd[official] > 0:
+            lo = household_start[locality[official]]
+            size = household_start[locality[official] + 1] - lo
+            ask = demand_usd[official] / contacts
+            for contact in range(contacts):
+                household = lo + np.int64(pick[official, contact] * size)
+                if claim[household] != day:  # the first visit today
+                    claim[household] = day
+                    take = min(ask, takeable[household])
+                    holdings[household] -= take
+                    takeable[household] -= take
+                    received[official] += take
+                    pressed[count] = household
+                    taken[count] = take
+                    count += 1
     return count
 
 
