@@ -25,6 +25,7 @@ def test_gini_is_the_mean_absolute_difference_over_twice_the_mean(values):
     x = np.array(values)
     assert summary.gini(x) == pytest.approx(gini_by_definition(x), abs=1e-9)
     assert summary.gini_of_sorted(np.sort(x)) == pytest.approx(gini_by_definition(x), abs=1e-9)
+    assert summary.gini_of_sorted(np.sort(x), overwrite_x=True) == summary.gini_of_sorted(np.sort(x))
 
 
 def test_gini_on_examples():

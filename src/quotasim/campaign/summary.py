@@ -16,22 +16,23 @@ from quotasim.review.committee import (
 )
 
 
-def gini_of_sorted(x: np.ndarray) -> float:
+def gini_of_sorted(x: np.ndarray, overwrite_x: bool = False) -> float:
     """Gini coefficient of non-negative values sorted ascending (0 when all are equal or zero),
     through the Lorenz curve: cumulative sums, not a dot product, since BLAS threads cost more
-    than the arithmetic on a busy machine."""
+    than the arithmetic on a busy machine. With ``overwrite_x`` the cumulative sums are written
+    over ``x`` (6.5 million households: a 52 MB array less to allocate and fault in)."""
     total = x.sum()
     n = len(x)
     if n == 0 or total <= 0:
         return 0.0
-    lorenz = np.cumsum(x).sum() / total
+    lorenz = np.cumsum(x, out=x if overwrite_x else None).sum() / total
     return float((n + 1.0 - 2.0 * lorenz) / n)
 
 
 def gini(values: np.ndarray) -> float:
     # np.sort, not a compiled radix sort: NumPy's SIMD sort (AVX-512 here) took a quarter of
     # the radix sort's time, for 16,200 households and for 6.5 million (docs/model.md).
-    return gini_of_sorted(np.sort(values))
+    return gini_of_sorted(np.sort(values), overwrite_x=True)
 
 
 def taken_by_decile(holdings_start: np.ndarray, sorted_start: np.ndarray, taken: np.ndarray) -> np.ndarray:
@@ -150,7 +151,7 @@ def build_summary(state, record, *, scenario_name: str, seed: int) -> dict:
         "household_usd_taken": float(record.taken.sum()),
         **{f"household_usd_taken_by_decile.{d}": float(v) for d, v in zip(DECILES, decile_taken)},
         "household_holdings_share_taken": float(record.taken.sum() / holdings_start) if holdings_start > 0 else 0.0,
-        "holdings_gini_start": gini_of_sorted(sorted_start),
+        "holdings_gini_start": gini_of_sorted(sorted_start, overwrite_x=True),  # its last use
         "holdings_gini_end": gini(hh.holdings),
         "household_holdings_start_usd": holdings_start,
         "household_holdings_end_usd": float(hh.holdings.sum()),
