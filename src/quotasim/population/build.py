@@ -173,7 +173,16 @@ def _household_sizes(mean_persons: float, uniform: np.ndarray) -> np.ndarray:
     k = np.arange(MAX_DRAWN_PERSONS - 1)
     log_pmf = -rate + k * np.log(rate) - np.cumsum(np.log(np.maximum(k, 1))) if rate > 0 else np.where(k == 0, 0.0, -np.inf)
     cdf = np.cumsum(np.exp(log_pmf))
-    return (1 + np.searchsorted(cdf, uniform, side="right")).astype(np.int16)
+    # 1 + the number of cdf values <= u, which is np.searchsorted(cdf, u, side="right") + 1,
+    # counted one cdf value at a time into int16: half the time of the binary searches, and no
+    # int64 temporaries (52 MB for the national scale's 6.5 million households).
+    sizes = np.ones(len(uniform), dtype=np.int16)
+    largest = uniform.max(initial=0.0)
+    for value in cdf:
+        if value > largest:  # the cdf never falls: no later value counts either
+            break
+        sizes += uniform >= value
+    return sizes
 
 
 def _weights(values: list[float], counts: np.ndarray) -> np.ndarray:
