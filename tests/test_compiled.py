@@ -37,3 +37,29 @@ def test_outside_mutation_testing_the_kernel_compiles_its_function():
     kernel = Kernel(_original)
     assert not kernel._mutation_testing
     assert kernel.dispatcher.py_func is _original and kernel(2) == 3
+
+
+def test_numba_loads_the_kernels_without_scipys_linear_algebra_which_stays_importable():
+    """Numba's BLAS probe imports scipy.linalg (0.15-0.3 s a process); the kernels need no BLAS.
+    In a fresh process: a campaign run on the compiled path and a civil-violence run load Numba
+    and their kernels but not scipy.linalg, and scipy.linalg can still be imported afterwards."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from quotasim import compiled, load_scenario, simulate
+compiled.enable()
+simulate(load_scenario("dprk-2020-80-day-battle").with_values({"campaign.count": 1}, where="test"), seed=0)
+simulate(load_scenario("epstein-run-2").with_values({"steps": 3}, where="test"), seed=0)
+assert "numba.np.arraymath" in sys.modules and "quotasim.civil_violence.kernel" in sys.modules
+print(sorted(m for m in sys.modules if m.startswith("scipy.linalg")))
+import scipy.linalg.cython_blas
+from scipy.linalg import solve
+print(float(solve([[2.0]], [4.0])[0]))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    loaded, solved = out.stdout.strip().splitlines()
+    assert loaded == "[]"
+    assert solved == "2.0"

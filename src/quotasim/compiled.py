@@ -61,6 +61,31 @@ def for_run(official_days: int) -> Iterator[bool]:
         _this_run = before
 
 
+def import_numba():
+    """Numba, imported without SciPy's linear algebra.
+
+    On its first compile or cache load Numba imports ``numba.np.arraymath``, which probes for a
+    BLAS by importing ``scipy.linalg.cython_blas``: 0.15-0.3 s of every process that loads a
+    kernel (docs/civil_violence.md, "Speed"), although no kernel of quotasim does linear algebra.
+    Importing that module here while the probe's import is refused makes Numba note "no BLAS",
+    which only makes its ``np.correlate`` and ``np.convolve`` use a plain loop (``np.dot`` and
+    ``np.linalg`` look for SciPy again when compiled), and leaves ``scipy.linalg`` importable as
+    before. Where it was imported already, nothing is refused."""
+    if "numba.np.arraymath" in sys.modules:
+        return sys.modules["numba"]
+    probe = "scipy.linalg.cython_blas"
+    refuse = "scipy.linalg" not in sys.modules and probe not in sys.modules
+    if refuse:
+        sys.modules[probe] = None  # an import of it raises ImportError, without importing scipy.linalg
+    try:
+        import numba
+        import numba.np.arraymath  # noqa: F401  (its BLAS probe runs now)
+    finally:
+        if refuse:
+            del sys.modules[probe]
+    return numba
+
+
 KERNELS: list[Kernel] = []
 """Every :class:`Kernel` defined so far (the campaign engine announces their first compile)."""
 
@@ -81,7 +106,7 @@ class Kernel:
     def dispatcher(self):
         """Numba's dispatcher of the function (created, not compiled, on first access)."""
         if self._dispatcher is None:
-            import numba
+            numba = import_numba()
 
             original = getattr(self.py_func, "__wrapped__", self.py_func) if self._mutation_testing else self.py_func
             self._dispatcher = numba.njit(cache=True, nogil=True)(original)
@@ -113,6 +138,7 @@ def _to_stderr(line: str) -> None:
 def said_if_compiled(dispatchers: Iterable, message: str, say: Callable[[str], None] | None = None) -> Iterator[None]:
     """Within the block, the first compile of any of ``dispatchers`` is announced, once, with
     ``message`` (to stderr, unless ``say`` is given); loading them from Numba's cache says nothing."""
+    import_numba()
     from numba.core import event
 
     say = say or _to_stderr

@@ -51,10 +51,12 @@ a tuple, which the compiler keeps in registers.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from quotasim.compiled import import_numba
 from quotasim.dynamics.complaint import acts_openly, estimated_arrest_probability
+
+numba = import_numba()
 
 _acts = numba.njit(inline="always")(acts_openly)
 _arrest_probability = numba.njit(inline="always")(estimated_arrest_probability)
