@@ -131,7 +131,8 @@ def report(results: dict[str, int | None], equivalent: dict[str, str], minutes: 
         f"**{killed} of {total} mutants killed: {score:.1%}** (goal {GOAL:.0%}); {totals['equivalent']} survivors judged "
         f"equivalent (tests/mutation/equivalent.txt), {len(unexplained)} survivors not explained."
         + (f" Only {tested} of the {total} mutants were tested (all of some modules and functions, a random sample of the others): of those, "
-           f"{killed / tested:.1%} were killed (95% interval {low:.1%}–{high:.1%})." if tested < total else "")
+           f"{killed / tested:.1%} were killed (95% interval {low:.1%}–{high:.1%})." if 0 < tested < total else "")
+        + (" None was tested." if tested == 0 else "")
         + (f" Of the killed, {totals['timeout']} by a timeout or a crash." if totals["timeout"] else "")
         + (f" The run took {minutes:.0f} minutes." if minutes is not None else ""),
         "",
