@@ -25,7 +25,9 @@ def test_gini_is_the_mean_absolute_difference_over_twice_the_mean(values):
     x = np.array(values)
     assert summary.gini(x) == pytest.approx(gini_by_definition(x), abs=1e-9)
     assert summary.gini_of_sorted(np.sort(x)) == pytest.approx(gini_by_definition(x), abs=1e-9)
-    assert summary.gini_of_sorted(np.sort(x), overwrite_x=True) == summary.gini_of_sorted(np.sort(x))
+    sorted_x = np.sort(x)
+    assert summary.gini_of_sorted(sorted_x.copy(), overwrite_x=True) == summary.gini_of_sorted(sorted_x)
+    np.testing.assert_array_equal(sorted_x, np.sort(x))  # not overwritten unless asked
 
 
 def test_gini_on_examples():
