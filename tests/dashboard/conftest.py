@@ -64,13 +64,23 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, tmp_path):
+@pytest.fixture(scope="module")
+def _tab(browser):
     context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
     context.close()
+
+
+@pytest.fixture
+def page(_tab):
+    """One tab for the module, which each test navigates anew (a new document: nothing of the
+    last test's page is left, and the app keeps nothing in the browser). A tab whose renderer
+    has loaded the page once loads it again in about half the time (plotly.js, 4.8 MB, is not
+    compiled again): about 1.3 s against 2.5-3 s for a new tab or context."""
+    yield _tab
+    _tab.goto("about:blank")  # the test's page stops polling the server
 
 
 @pytest.fixture(autouse=True, scope="session")
