@@ -1,13 +1,16 @@
-"""Helpers for the experiments tests: run the CLI in this process or in a subprocess."""
+"""Helpers for the experiments tests: run the CLI in this process or in a subprocess, and see
+whether its processes have exited."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 
 from quotasim.cli.main import main
@@ -38,6 +41,25 @@ def cli_process(*args: str, **kwargs) -> subprocess.Popen:
         start_new_session=True,
         **kwargs,
     )
+
+
+def still_running(procs: list[psutil.Process], timeout: float) -> list[psutil.Process]:
+    """The processes of ``procs`` that have not exited within ``timeout`` seconds. One that has
+    exited counts at once, reaped or not: a killed sweep's workers are reaped by init, which here
+    took up to 1.5 s more (``psutil.wait_procs`` waits for that)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = [p for p in procs if _running(p)]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.02)
+
+
+def _running(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def comparable(df: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from quotasim.experiments.models import TEST_MODELS, ishigami
 from quotasim.experiments.store import read_runs
 from quotasim.experiments.sweep import plan_sweep, run_sweep
 
-from .conftest import cli_process, comparable, folder_state
+from .conftest import cli_process, comparable, folder_state, still_running
 
 ISHIGAMI = TEST_MODELS["ishigami"]
 
@@ -132,9 +132,7 @@ def test_resume_after_sigkill_completes_every_run_exactly_once(tmp_path, cli):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
-    # the worker processes notice their parent is gone and exit
-    gone, alive = psutil.wait_procs(workers, timeout=15)
-    assert not alive
+    assert not still_running(workers, timeout=15)  # the worker processes notice their parent is gone and exit
     killed_with = len(read_runs(out))
     assert 0 < killed_with < 300
     code, _, err = cli(*args, "--resume")
