@@ -145,6 +145,24 @@ def test_resume_after_sigkill_completes_every_run_exactly_once(tmp_path, cli):
     assert m["status"] == "complete" and len(m["sessions"]) == 2
 
 
+def test_a_part_write_interrupted_by_ctrl_c_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from quotasim.experiments import store
+
+    write = pq.write_table
+
+    def write_then_ctrl_c(table, where, **options):
+        write(table, where, **options)
+        raise KeyboardInterrupt  # as SIGINT lands just after the temporary file is written
+
+    monkeypatch.setattr(store.pq, "write_table", write_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        store.write_parquet_atomic(pa.table({"run": [0, 1]}), tmp_path / "part-0.parquet")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_failures_before_the_first_success_are_on_disk_and_get_the_output_columns(tmp_path):
     import math
 

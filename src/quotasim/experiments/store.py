@@ -47,8 +47,12 @@ def now_iso() -> str:
 
 def write_parquet_atomic(table: pa.Table, path: Path, **options: Any) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    pq.write_table(table, tmp, **options)
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp, **options)
+        os.replace(tmp, path)
+    except BaseException:  # Ctrl-C mid-write too: an interrupted sweep leaves no temporary file
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 # Dictionary-encoding the numbers makes a part file's write about a third slower (they rarely repeat); the
