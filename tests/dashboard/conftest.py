@@ -40,7 +40,8 @@ class Server:
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.thread.join(timeout=10)
-        self.app.server.config["QUOTASIM_JOBS"].shutdown(wait=True)
+        # a run a failed test left going (the two-tabs test's long one runs for minutes) is stopped
+        self.app.server.config["QUOTASIM_JOBS"].shutdown(wait=True, cancel=True)
 
 
 @pytest.fixture(scope="module")
