@@ -290,3 +290,21 @@ def test_pool_workers_do_not_run_the_main_script_again(tmp_path):
     # this process, and the fork server once; not each of the 2 x 2 workers
     assert [line.split()[1] for line in lines] == ["__main__", "__mp_main__"], lines
     assert len(read_runs(tmp_path / "1")) == 20
+
+
+def test_a_process_without_a_main_script_clears_the_inherited_one_for_its_fork_server(monkeypatch, tmp_path):
+    """A parent that ran a local sweep leaves its script's path in the environment; a child with
+    no script of its own (``python -c``) must not hand that path to its fork server, which would
+    run the parent's script."""
+    from multiprocessing import spawn
+
+    from quotasim.experiments import executor
+
+    monkeypatch.setenv(executor.MAIN_PATH_ENV, str(tmp_path / "parent_script.py"))
+    monkeypatch.setattr(spawn, "get_preparation_data", lambda name: {})
+    executor._share_main_script()
+    assert executor.MAIN_PATH_ENV not in os.environ
+    script = tmp_path / "mine.py"
+    monkeypatch.setattr(spawn, "get_preparation_data", lambda name: {"init_main_from_path": str(script)})
+    executor._share_main_script()
+    assert os.environ[executor.MAIN_PATH_ENV] == str(script)

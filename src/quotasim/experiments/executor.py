@@ -238,12 +238,16 @@ def _share_main_script() -> None:
     CLI, about 2 s per worker. The fork server's own ``"__main__"`` preload would do it once, but
     on CPython 3.11 the server is never given the script's path; it inherits this process's
     environment, so the path goes there (:mod:`quotasim.experiments.forkserver_main` reads it).
+    A process with no main script clears it: inherited from a parent that ran a sweep, it would
+    make this process's fork server run the parent's script.
     """
     from multiprocessing import spawn
 
     path = spawn.get_preparation_data("quotasim").get("init_main_from_path")
     if path:
         os.environ[MAIN_PATH_ENV] = path
+    else:
+        os.environ.pop(MAIN_PATH_ENV, None)
 
 
 def terminate_pool(pool) -> None:
