@@ -30,8 +30,8 @@ def gini_of_sorted(x: np.ndarray, overwrite_x: bool = False) -> float:
 
 
 def gini(values: np.ndarray) -> float:
-    # np.sort, not a compiled radix sort: NumPy's SIMD sort (AVX-512 here) took a quarter of
-    # the radix sort's time, for 16,200 households and for 6.5 million (docs/model.md).
+    # np.sort, not a compiled radix sort: on an AVX-512 machine NumPy's SIMD sort took a quarter
+    # of the radix sort's time, for 16,200 households and for 6.5 million (docs/model.md).
     return gini_of_sorted(np.sort(values), overwrite_x=True)
 
 
