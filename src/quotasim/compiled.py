@@ -3,7 +3,7 @@
 Most kernels of the campaign model are vectorised NumPy. A few also have a loop compiled with
 Numba: at the sizes the model runs (hundreds of officials), a NumPy kernel of a dozen calls costs
 more in per-call overhead than in arithmetic, and one compiled call does the same work in a few
-microseconds (docs/model.md, "Performance"). But loading Numba costs about 0.8 s per process, more
+microseconds (docs/model.md, "Performance"). But loading Numba costs about 0.4 s per process, more
 than a single run of the default scenario takes, so the compiled path is taken only where it pays
 (:func:`active`): in processes that make many runs (:func:`enable`) and in large runs
 (:func:`for_run`). Each loop is a plain Python function wrapped in :class:`Kernel`, so that
@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 WORTH_COMPILING_AGENT_DAYS = 1_000_000
 """A run of at least this many official-days uses the compiled kernels even where they are not
-enabled: Numba's import and first cache load cost about 0.8 s once per process, and the compiled
+enabled: Numba's import and first cache load cost about 0.4 s once per process, and the compiled
 kernels save about 0.5 microseconds per official-day (docs/model.md, "Performance")."""
 
 _enabled = False
