@@ -67,11 +67,11 @@ def compare(
     import pyarrow as pa
 
     from quotasim.experiments.store import write_parquet_atomic
+    from quotasim.outputs.write import replaced_atomically
 
     write_parquet_atomic(pa.Table.from_pandas(table, preserve_index=False), out_dir / "compare.parquet")
-    tmp = out_dir / ".compare.csv.tmp"
-    table.to_csv(tmp, index=False)
-    tmp.replace(out_dir / "compare.csv")
+    with replaced_atomically(out_dir / "compare.csv") as tmp:
+        table.to_csv(tmp, index=False)
     model = targets[0].model
     page = compare_report(table, runs, title=" vs ".join(runs),
                           meta={"replicates": replicates, "seed": plans[0].seed, "version": __version__, "model": model})
@@ -79,9 +79,8 @@ def compare(
         from quotasim.experiments.posterior import annotate_compare_page
 
         page = annotate_compare_page(page, plans)
-    tmp = out_dir / ".compare.html.tmp"
-    tmp.write_text(page, "utf-8")
-    tmp.replace(out_dir / "compare.html")
+    with replaced_atomically(out_dir / "compare.html") as tmp:
+        tmp.write_text(page, "utf-8")
     out.print(_table(table, model))
     err.print(f"table in [bold]{out_dir / 'compare.csv'}[/], report in [bold]{out_dir / 'compare.html'}[/]")
 

@@ -43,6 +43,7 @@ def sensitivity(
     from quotasim.experiments.report import sensitivity_report
     from quotasim.experiments.sensitivity import METHODS, analyze_sweep
     from quotasim.experiments.store import write_parquet_atomic
+    from quotasim.outputs.write import replaced_atomically
     from quotasim.experiments.sweep import plan_sweep
 
     if method not in METHODS:
@@ -71,18 +72,16 @@ def sensitivity(
     from quotasim.experiments.outcomes import headline
 
     write_parquet_atomic(pa.Table.from_pandas(table, preserve_index=False), out_dir / "sensitivity.parquet")
-    tmp = out_dir / ".sensitivity.csv.tmp"
-    table.to_csv(tmp, index=False)
-    tmp.replace(out_dir / "sensitivity.csv")
+    with replaced_atomically(out_dir / "sensitivity.csv") as tmp:
+        table.to_csv(tmp, index=False)
     analysed = list(dict.fromkeys(table["output"])) if len(table) else []
     chosen = [o for o in outputs if o in analysed] or headline(target.model, analysed)
     meta = {"runs": plan.n_runs, "samples": plan.samples, "params": len(plan.params) - 1, "replicates": plan.replicates,
             "seed": plan.seed, "version": __version__, "model": target.model, "left_out_params": plan.left_out,
             "left_out_outputs": left_out, "headline": chosen, "levels": plan.options.levels}
     page = sensitivity_report(table, method=method, title=f"Sensitivity of {target.name}", meta=meta)
-    tmp = out_dir / ".sensitivity.html.tmp"
-    tmp.write_text(page, "utf-8")
-    tmp.replace(out_dir / "sensitivity.html")
+    with replaced_atomically(out_dir / "sensitivity.html") as tmp:
+        tmp.write_text(page, "utf-8")
     if left_out:
         err.print(f"outputs left out ({len(left_out)}): " + "; ".join(f"{k} ({v})" for k, v in left_out.items()), markup=False)
     out.print(_top_table(table, method, chosen))

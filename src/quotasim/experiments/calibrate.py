@@ -25,12 +25,12 @@ import hashlib
 import json
 import math
 import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from quotasim.errors import InputError
+from quotasim.outputs.write import write_json_atomic
 from quotasim.experiments.targets import TargetSet, load_targets
 
 FORMAT = 1
@@ -205,12 +205,6 @@ def plan_calibration(
 
 def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
-    os.replace(tmp, path)
 
 
 def read_manifest(out: Path) -> dict | None:

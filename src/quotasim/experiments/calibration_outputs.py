@@ -167,24 +167,18 @@ def predictive_summary(plan: CalibrationPlan, predictive: pd.DataFrame) -> pd.Da
 
 
 def write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
-    import os
-    import uuid
-
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp)
-    os.replace(tmp, path)
+    from quotasim.experiments.store import write_parquet_atomic as write_table_atomic
+
+    write_table_atomic(pa.Table.from_pandas(df, preserve_index=False), path)
 
 
 def write_outputs(out: Path, plan: CalibrationPlan, backend, *, predictive_runs: int | None = None,
                   progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Write every output file from the history; returns the tables (for the caller to print)."""
-    import os
-    import uuid
-
     from quotasim.experiments.calibration_report import calibration_report
+    from quotasim.outputs.write import replaced_atomically
 
     out = Path(out)
     manifest = read_manifest(out) or {}
@@ -201,9 +195,8 @@ def write_outputs(out: Path, plan: CalibrationPlan, backend, *, predictive_runs:
     write_parquet_atomic(generations, out / "generations.parquet")
     write_parquet_atomic(predictive, out / "predictive.parquet")
     page = calibration_report(plan, manifest, history, generations, ident, predictive, pred)
-    tmp = out / f".report.html.{uuid.uuid4().hex[:8]}.tmp"
-    tmp.write_text(page, "utf-8")
-    os.replace(tmp, out / "report.html")
+    with replaced_atomically(out / "report.html") as tmp:
+        tmp.write_text(page, "utf-8")
     manifest["results"] = {
         "identifiability": ident.to_dict(orient="records"),
         "predictive": pred.to_dict(orient="records"),

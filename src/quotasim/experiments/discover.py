@@ -324,6 +324,7 @@ def discover(sweep: Path, manifest: dict, node, where: str, out: Path, *, thresh
 
     from quotasim.experiments import where as where_mod
     from quotasim.experiments.store import read_runs, write_parquet_atomic
+    from quotasim.outputs.write import replaced_atomically
     from quotasim.errors import InputError
 
     params = [p for p in manifest["design"]["params"] if not p.get("dummy")]
@@ -350,24 +351,21 @@ def discover(sweep: Path, manifest: dict, node, where: str, out: Path, *, thresh
     table = boxes_table(prim + cart, labels)
     write_parquet_atomic(pa.Table.from_pandas(table, preserve_index=False), out / "boxes.parquet")
     fs = pd.DataFrame({"parameter": scores.index, "label": [labels[c] for c in scores.index], "score": scores.to_numpy()})
-    tmp = out / ".feature_scores.csv.tmp"
-    fs.to_csv(tmp, index=False)
-    tmp.replace(out / "feature_scores.csv")
+    with replaced_atomically(out / "feature_scores.csv") as tmp:
+        fs.to_csv(tmp, index=False)
     scenario = manifest.get("scenario", {})
     tomls = []
     if scenario.get("kind") == "scenario" and scenario.get("toml"):
         for b in prim:
             text = box_scenario_toml(scenario["toml"], b, params, name=f"{scenario.get('name', 'scenario')}-box-{b.number}", where=where)
             path = out / f"box-{b.number}.toml"
-            tmp = out / f".box-{b.number}.toml.tmp"
-            tmp.write_text(text, "utf-8")
-            tmp.replace(path)
+            with replaced_atomically(path) as tmp:
+                tmp.write_text(text, "utf-8")
             tomls.append(path)
     meta = {"sweep": str(sweep), "scenario": scenario.get("name"), "threshold": threshold,
             "ema_version": importlib.metadata.version("ema_workbench")}
     text = discover_report(where=where, n=len(y), k=k, prim=prim, cart=cart, scores=scores, params=params, labels=labels, meta=meta,
                            tomls=bool(tomls))
-    tmp = out / ".discover.html.tmp"
-    tmp.write_text(text, "utf-8")
-    tmp.replace(out / "discover.html")
+    with replaced_atomically(out / "discover.html") as tmp:
+        tmp.write_text(text, "utf-8")
     return {"n": len(y), "k": k, "prim": prim, "cart": cart, "scores": scores, "tomls": tomls, "labels": labels}

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import uuid
 from pathlib import Path
 from typing import Any, Sequence
@@ -31,7 +30,7 @@ import pyarrow.parquet as pq
 
 from quotasim.errors import InputError
 from quotasim.experiments.executor import BatchResult
-from quotasim.outputs.write import write_json_atomic  # noqa: F401  (the one atomic JSON writer; used by sweep/compare)
+from quotasim.outputs.write import replaced_atomically, write_json_atomic  # noqa: F401  (the one atomic JSON writer; used by sweep/compare)
 
 MANIFEST = "manifest.json"
 FORMAT = 2  # 2: runs carry row and replicate columns, whole-number outputs are int64
@@ -46,13 +45,8 @@ def now_iso() -> str:
 
 
 def write_parquet_atomic(table: pa.Table, path: Path, **options: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
+    with replaced_atomically(path) as tmp:
         pq.write_table(table, tmp, **options)
-        os.replace(tmp, path)
-    except BaseException:  # Ctrl-C mid-write too: an interrupted sweep leaves no temporary file
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # Dictionary-encoding the numbers makes a part file's write about a third slower (they rarely repeat); the

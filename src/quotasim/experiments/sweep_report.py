@@ -132,11 +132,11 @@ def sweep_report(runs: pd.DataFrame, manifest: dict, outputs: Sequence[str] = ()
 def write_sweep_report(out: Path, outputs: Sequence[str] = ()) -> Path:
     """Write ``out/report.html`` (atomically) and return its path."""
     from quotasim.experiments.store import read_manifest, read_runs
+    from quotasim.outputs.write import replaced_atomically
 
     out = Path(out)
     text = sweep_report(read_runs(out), read_manifest(out) or {}, outputs)
     path = out / "report.html"
-    tmp = out / ".report.html.tmp"
-    tmp.write_text(text, "utf-8")
-    tmp.replace(path)
+    with replaced_atomically(path) as tmp:
+        tmp.write_text(text, "utf-8")
     return path

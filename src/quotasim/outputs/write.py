@@ -11,8 +11,9 @@ import os
 import shutil
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from quotasim.errors import InputError
 from quotasim.result import Result
@@ -24,12 +25,24 @@ def check_out_dir(out_dir: Path) -> None:
         raise InputError("exists and is not empty; choose a new folder", where=f"--out {out_dir}")
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON through a uniquely named temporary file and an atomic rename (safe when several
-    writers target the same folder)."""
+@contextmanager
+def replaced_atomically(path: Path) -> Iterator[Path]:
+    """A uniquely named temporary file beside ``path`` to write (safe when several writers target
+    the same folder), renamed onto ``path`` when the block ends; removed if the block fails or is
+    interrupted (Ctrl-C included), so nothing half-written is left under any name."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=_jsonable) + "\n", "utf-8")
-    os.replace(tmp, path)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON through :func:`replaced_atomically`."""
+    with replaced_atomically(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=_jsonable) + "\n", "utf-8")
 
 
 def table_to_parquet(df, path: Path) -> None:
