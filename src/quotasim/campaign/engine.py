@@ -19,6 +19,7 @@ from quotasim.campaign.tables import campaign_tables
 from quotasim import compiled
 from quotasim.compiled import KERNELS, said_if_compiled
 from quotasim.dynamics.complaint import known_penalty
+from quotasim.dynamics.patronage import paying_links
 from quotasim.enforcement.capacity import SecurityQueue, capacity_per_day
 from quotasim.enforcement.security import draw_fates
 from quotasim.memory import check_fits
@@ -52,6 +53,7 @@ def initial_state(scenario: Scenario, seed: int) -> CampaignState:
         quota=np.full(n, config.campaign.quota_usd),
         takeable=np.zeros(n_households),
         claim=np.zeros(n_households, dtype=np.int64),
+        paying=paying_links(pop.kin, pop.households.exiled),
         known_penalty=known_penalty(config.attitude, config.enforcement),
         wage_per_day=config.officials.wage_usd_per_month / DAYS_PER_MONTH,
     )

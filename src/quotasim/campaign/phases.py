@@ -52,9 +52,7 @@ def place_and_pay_relatives(state: CampaignState, day: Day, today: Today) -> Non
     pick = rng.random(n)
     placed = patronage.place_relatives_inplace(placing, pick, state.kin, state.households.exiled)
     rec.daily["jobs_placed"][day.number - 1] = len(placed)
-    if state.paying is None:
-        state.paying = patronage.paying_links(state.kin, state.households.exiled)
-    elif len(placed):  # the placed links held no job, so are not yet among the paying ones
+    if len(placed):  # the placed links held no job, so are not yet among the paying ones
         state.paying = np.sort(np.concatenate((state.paying, placed)))
     kickback, kept, paid_households = patronage.job_income(state.kin, state.paying, state.free, n, spec, day.in_campaign)
     np.add.at(state.households.holdings, paid_households, kept)  # a household may hold two jobs
@@ -200,8 +198,7 @@ def security_service(state: CampaignState, day: Day, today: Today) -> None:
         cases, state.officials, state.households, state.kin, state.takeable, state.fates,
         config.enforcement, config.deterrence,
     )
-    if state.paying is not None:  # jobs lost, households exiled
-        state.paying = patronage.still_paying(state.kin, state.paying, state.households.exiled)
+    state.paying = patronage.still_paying(state.kin, state.paying, state.households.exiled)  # jobs lost, households exiled
     shock = fear.case_shock(state.officials.bureau, state.officials.bureau[cases], batch.severity, config.officials.bureaus, config.deterrence)
     fear.raise_fear_inplace(state.officials.fear, shock)
     state.record.cases(day, batch, state.queue)

@@ -127,9 +127,9 @@ class CampaignState:
     quota: np.ndarray
     takeable: np.ndarray
     claim: np.ndarray
+    paying: np.ndarray  # kin links whose job pays today, sorted
     known_penalty: float
     wage_per_day: float
-    paying: np.ndarray | None = None  # kin links whose job pays today, sorted; None: not yet found
     ledger: Ledger | None = None
     ledgers: list[Ledger] = field(default_factory=list)
     record: object = None
