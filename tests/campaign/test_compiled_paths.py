@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quotasim import compiled, load_scenario, simulate
-from quotasim.dynamics import extraction, patronage
-from quotasim.scenario.campaign import Patronage
+from quotasim.dynamics import complaint, effort, extraction, patronage
+from quotasim.population.build import Officials
+from quotasim.scenario.campaign import Attitude, Effort, Patronage
 
 from .test_kernels import _kin
 
@@ -63,12 +64,13 @@ def test_a_large_run_takes_the_compiled_path_even_when_not_enabled():
 
 
 @EXACT
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), contacts=st.integers(1, 5))
-def test_households_pressed_the_same_on_both_paths(seed, n, contacts):
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), contacts=st.integers(1, 5), crowding=st.floats(0, 3))
+def test_households_pressed_the_same_on_both_paths(seed, n, contacts, crowding):
     rng = np.random.default_rng(seed)
     start = np.array([0, 6, 6, 30])
     locality = rng.choice([0, 2], n)
-    demand_usd = np.where(rng.random(n) < 0.2, 0.0, 60 * rng.random(n))
+    effort = np.where(rng.random(n) < 0.2, 0.0, rng.random(n))
+    skill, opportunity = 2 * rng.random(n), np.array([40.0, 0.0, 90.0])
     holdings = 40 * rng.random(30)
     takeable = holdings * rng.random(30)
     draws = extraction.draw_visits(n, contacts, rng)
@@ -78,11 +80,67 @@ def test_households_pressed_the_same_on_both_paths(seed, n, contacts):
         """Two days with one ``claim`` array, as a run keeps it: yesterday's marks must not stop
         today's visits."""
         h, t, claim = holdings.copy(), takeable.copy(), np.zeros(30, dtype=np.int64)
-        first = extraction.extract_inplace(demand_usd, locality, start, h, t, claim, draws, 1)
-        second = extraction.extract_inplace(demand_usd, locality, start, h, t, claim, later, 2)
+        first = extraction.press_inplace(effort, skill, locality, start, opportunity, crowding, h, t, claim, draws, 1)
+        second = extraction.press_inplace(effort, skill, locality, start, opportunity, crowding, h, t, claim, later, 2)
         return *first, *second, h, t
 
     for x, y in zip(*both_paths(press)):
+        assert x.dtype == y.dtype and np.array_equal(x, y)
+
+
+def _officials(rng, n):
+    """Officials with extreme values mixed in: loyalty and fear at 0 and 1, hardship at 1."""
+    def unit():
+        return np.where(rng.random(n) < 0.15, rng.choice([0.0, 1.0], n), rng.random(n))
+    zeros = np.zeros(n, dtype=np.int32)
+    return Officials(
+        bureau=zeros, home_locality=zeros, locality=zeros, household=np.zeros(n, dtype=np.int64),
+        savings=100 * rng.random(n), skill=rng.random(n), loyalty=unit(), risk_aversion=unit(), hardship=unit(), fear=unit(),
+    )
+
+
+@EXACT
+@given(
+    seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60), days_done=st.integers(0, 90), burden=st.floats(0, 3),
+    coverage=st.floats(0, 1), threshold=st.floats(-1, 1), reports_to_open_case=st.integers(1, 3),
+)
+def test_complaints_the_same_on_both_paths(seed, n, days_done, burden, coverage, threshold, reports_to_open_case):
+    rng = np.random.default_rng(seed)
+    officials = _officials(rng, n)
+    # Zero and tiny quotas (nobody behind; delivered / quota overflows), some quotas met.
+    quota = np.where(rng.random(n) < 0.1, rng.choice([0.0, 1e-310], n), 1000 * rng.random(n))
+    delivered = np.where(rng.random(n) < 0.2, quota, 800 * rng.random(n))
+    free, draw = rng.random(n) < 0.8, rng.random(n)
+    attitude = Attitude(burden_weight=burden, informant_coverage=coverage, threshold=threshold, reports_to_open_case=reports_to_open_case)
+    start, indignant_before = rng.integers(0, 3, n).astype(np.int32), rng.random(n) < 0.1
+
+    def speak():
+        complaint_days, reports, indignant = start.copy(), start.copy(), indignant_before.copy()
+        said = complaint.speak_out_inplace(
+            officials, delivered, quota, days_done, 60, free, draw, 1.7, attitude, complaint_days, reports, indignant
+        )
+        return said.grievance, said.complaining, np.array([said.complaints, said.reported]), said.informed, complaint_days, reports, indignant
+
+    for x, y in zip(*both_paths(speak)):
+        assert x.dtype == y.dtype and np.array_equal(x, y)
+
+
+@EXACT
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60), after_quota=st.floats(0, 1), shirk_threshold=st.floats(0, 1))
+def test_effort_and_shirking_the_same_on_both_paths(seed, n, after_quota, shirk_threshold):
+    rng = np.random.default_rng(seed)
+    officials = _officials(rng, n)
+    grievance_now = np.where(rng.random(n) < 0.1, 0.0, rng.random(n))
+    met, free = rng.random(n) < 0.3, rng.random(n) < 0.8
+    spec = Effort(shirk_threshold=shirk_threshold, fear_weight=2 * rng.random(), cost_weight=3 * rng.random())
+    start = rng.integers(0, 3, n).astype(np.int32)
+
+    def work():
+        shirk_days = start.copy()
+        level, shirking = effort.work_inplace(officials, grievance_now, met, free, spec, after_quota, shirk_days)
+        return level, np.array([shirking]), shirk_days
+
+    for x, y in zip(*both_paths(work)):
         assert x.dtype == y.dtype and np.array_equal(x, y)
 
 

@@ -293,7 +293,7 @@ def test_households_are_pressed_by_the_first_visit_only_and_give_what_may_be_tak
     takeable = holdings * rng.random(15)
     draws = extraction.draw_visits(n, contacts, rng)
     h1, t1 = holdings.copy(), takeable.copy()
-    received, pressed, taken = extraction.extract_inplace(demand_usd, locality, start, h1, t1, np.zeros(15, dtype=np.int64), draws, 1)
+    received, pressed, taken = extraction.extract_inplace(demand_usd, locality, start, h1, t1, np.zeros(15, dtype=np.int64), draws)
     h2, t2 = holdings.copy(), takeable.copy()
     want_received, want_pressed, want_taken = _extract_by_hand(demand_usd, locality, start, h2, t2, draws)
     np.testing.assert_allclose(received, want_received)
@@ -308,7 +308,13 @@ def test_nobody_with_a_demand_presses_nobody():
     draws = extraction.draw_visits(3, 2, rng_of(0))
     holdings = np.ones(4)
     received, pressed, taken = extraction.extract_inplace(
-        np.zeros(3), np.zeros(3, dtype=np.int64), np.array([0, 4]), holdings, holdings.copy(), np.zeros(4, dtype=np.int64), draws, 1
+        np.zeros(3), np.zeros(3, dtype=np.int64), np.array([0, 4]), holdings, holdings.copy(), np.zeros(4, dtype=np.int64), draws
+    )
+    assert (received == 0).all() and len(received) == 3 and len(pressed) == len(taken) == 0
+    assert (holdings == 1).all()
+    received, pressed, taken = extraction.press_inplace(  # nobody works: no demand (compiled path)
+        np.zeros(3), np.ones(3), np.zeros(3, dtype=np.int64), np.array([0, 4]), np.array([50.0]), 1.0,
+        holdings, holdings.copy(), np.zeros(4, dtype=np.int64), draws, 1,
     )
     assert (received == 0).all() and len(received) == 3 and len(pressed) == len(taken) == 0
     assert (holdings == 1).all()

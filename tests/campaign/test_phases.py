@@ -177,7 +177,7 @@ def check_press_households(state, day, today, before, streams):
     want = extraction.demand(today.effort, off.skill, loc.opportunity_usd_per_day[off.locality], density[off.locality], state.config.dispatch.crowding)
     holdings, takeable = before["holdings"].copy(), before["takeable"].copy()
     received, pressed, taken = extraction.extract_inplace(
-        want, off.locality, loc.household_start, holdings, takeable, np.zeros(len(holdings), dtype=np.int64), draws, day.number
+        want, off.locality, loc.household_start, holdings, takeable, np.zeros(len(holdings), dtype=np.int64), draws
     )
     np.testing.assert_allclose(state.households.holdings, holdings)
     np.testing.assert_allclose(state.takeable, takeable)

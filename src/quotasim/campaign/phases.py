@@ -67,22 +67,17 @@ def speak_out(state: CampaignState, day: Day, today: Today) -> None:
     draw = state.streams.informants.random(state.n_officials)
     if not day.in_campaign:
         return
-    config, ledger, off = state.config, state.ledger, state.officials
-    behind = effort.behind_schedule(ledger.delivered, ledger.quota, day.campaign_day - 1, config.campaign.review_day)
-    today.grievance = effort.grievance(off.hardship, off.loyalty, behind, config.attitude.burden_weight)
-    today.complaining = state.free & complaint.complains(
-        today.grievance, off.risk_aversion, off.fear, state.known_penalty, config.attitude
+    config, ledger = state.config, state.ledger
+    said = complaint.speak_out_inplace(
+        state.officials, ledger.delivered, ledger.quota, day.campaign_day - 1, config.campaign.review_day, state.free,
+        draw, state.known_penalty, config.attitude, ledger.complaint_days, ledger.reports, ledger.indignant,
     )
-    reported = complaint.reported(today.complaining, draw, config.attitude.informant_coverage)
-    ledger.complaint_days += today.complaining
-    ledger.reports += reported
-    ledger.indignant |= reported
+    today.grievance, today.complaining = said.grievance, said.complaining
     i = day.number - 1
-    state.record.daily["complaints"][i] = np.count_nonzero(today.complaining)
-    state.record.daily["reported"][i] = np.count_nonzero(reported)
-    informed = np.flatnonzero(reported & (ledger.reports == config.attitude.reports_to_open_case))
-    if len(informed):
-        joined = capacity.enqueue(state.queue, informed, day.number, day.campaign, committee.REASON_INFORMANTS)
+    state.record.daily["complaints"][i] = said.complaints
+    state.record.daily["reported"][i] = said.reported
+    if len(said.informed):
+        joined = capacity.enqueue(state.queue, said.informed, day.number, day.campaign, committee.REASON_INFORMANTS)
         state.record.daily["referred_by_informants"][i] = joined
 
 
@@ -90,16 +85,13 @@ def work(state: CampaignState, day: Day, today: Today) -> None:
     """S4: shirking at a relative's home, and the day's effort of the others."""
     if not day.in_campaign:
         return
-    config, ledger, off = state.config, state.ledger, state.officials
-    shirking = state.free & effort.shirks(today.grievance, off.fear, config.effort.shirk_threshold)
-    ledger.shirk_days += shirking
-    level = effort.daily_effort(
-        off.loyalty, off.fear, today.grievance, ledger.delivered >= ledger.quota, config.effort,
-        config.campaign.after_quota_effort,
+    config, ledger = state.config, state.ledger
+    today.effort, shirking = effort.work_inplace(
+        state.officials, today.grievance, ledger.delivered >= ledger.quota, state.free, config.effort,
+        config.campaign.after_quota_effort, ledger.shirk_days,
     )
-    today.effort = np.where(state.free & ~shirking, level, 0.0)
     i = day.number - 1
-    state.record.daily["shirking"][i] = np.count_nonzero(shirking)
+    state.record.daily["shirking"][i] = shirking
     state.record.daily["effort_mean"][i] = mean_or_nan(today.effort[state.free])
 
 
@@ -117,13 +109,9 @@ def press_households(state: CampaignState, day: Day, today: Today) -> None:
     if not day.in_campaign:
         return
     off, loc, hh = state.officials, state.localities, state.households
-    density = extraction.crowding_density(off.locality[today.effort > 0], loc.household_start)
-    want = extraction.demand(
-        today.effort, off.skill, loc.opportunity_usd_per_day[off.locality], density[off.locality],
-        state.config.dispatch.crowding,
-    )
-    received, pressed, taken = extraction.extract_inplace(
-        want, off.locality, loc.household_start, hh.holdings, state.takeable, state.claim, draws, day.number
+    received, pressed, taken = extraction.press_inplace(
+        today.effort, off.skill, off.locality, loc.household_start, loc.opportunity_usd_per_day,
+        state.config.dispatch.crowding, hh.holdings, state.takeable, state.claim, draws, day.number,
     )
     _deliver(state, day, "households", received)
     state.record.households_pressed(day, pressed, taken)

@@ -49,7 +49,31 @@ def trade_income(effort, skill, usd_per_day, trade_open):
     return effort * skill * usd_per_day
 
 
-def extract_inplace(demand_usd, locality, household_start, holdings, takeable, claim, draws, day):
+def press_inplace(effort, skill, locality, household_start, opportunity, crowding, holdings, takeable, claim, draws, day):
+    """One day's pressing of households: :func:`crowding_density`, :func:`demand` and
+    :func:`extract_inplace` in turn, for officials of the given ``effort``, ``skill`` and
+    ``locality`` (per official) in localities of the given ``household_start`` and
+    ``opportunity`` (USD a day). On the compiled path the three are one pass over the officials
+    and their visits, with the same results bit for bit (tests/campaign/test_compiled_paths.py).
+
+    Returns (received per official, households pressed, USD taken from each of them).
+    """
+    if compiled.active():
+        n, contacts = draws.pick.shape
+        received = np.zeros(n)
+        pressed = np.empty(n * contacts, dtype=np.int64)
+        taken = np.empty(n * contacts)
+        count = _press_in_arrival_order(
+            effort, skill, locality, household_start, opportunity, crowding, holdings, takeable, claim, day,
+            draws.order, draws.pick, received, pressed, taken,
+        )
+        return received, pressed[:count], taken[:count]
+    density = crowding_density(locality[effort > 0], household_start)
+    want = demand(effort, skill, opportunity[locality], density[locality], crowding)
+    return extract_inplace(want, locality, household_start, holdings, takeable, claim, draws)
+
+
+def extract_inplace(demand_usd, locality, household_start, holdings, takeable, claim, draws):
     """Officials press households in their locality; ``holdings`` and ``takeable`` fall in place.
 
     Each official with a demand visits ``contacts`` random households of his locality and asks
@@ -57,21 +81,11 @@ def extract_inplace(demand_usd, locality, household_start, holdings, takeable, c
     (``draws.order``), each visiting his households in turn; a household is pressed by the first
     visit only, and gives what is asked up to what may still be taken from it "by any means"
     (``takeable``, never more than its holdings). ``claim`` is scratch space of one int64 per
-    household, kept from day to day (zeros before day 1), and ``day`` today's number (from 1,
-    rising from call to call): the compiled path marks a household visited today by writing the
-    day into it, so that it need not clear yesterday's marks first.
+    household.
 
     Returns (received per official, households pressed, USD taken from each of them).
     """
     n, contacts = draws.pick.shape
-    if compiled.active():
-        received = np.zeros(n)
-        pressed = np.empty(n * contacts, dtype=np.int64)
-        taken = np.empty(n * contacts)
-        count = _press_in_arrival_order(
-            demand_usd, locality, household_start, holdings, takeable, claim, day, draws.order, draws.pick, received, pressed, taken
-        )
-        return received, pressed[:count], taken[:count]
     arriving = draws.order[demand_usd[draws.order] > 0]
     if len(arriving) == 0:
         return np.zeros(n), np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -93,18 +107,32 @@ def extract_inplace(demand_usd, locality, household_start, holdings, takeable, c
     return received, pressed, take
 
 
-def _press_loop(demand_usd, locality, household_start, holdings, takeable, claim, day, order, pick, received, pressed, taken):
-    """The visits of :func:`extract_inplace`, one at a time in arrival order (who comes first
-    decides what the others find): its compiled path. Fills ``received``, and the first ``count``
-    entries of ``pressed`` and ``taken``; returns ``count``."""
+def _press_loop(
+    effort, skill, locality, household_start, opportunity, crowding, holdings, takeable, claim, day, order, pick,
+    received, pressed, taken,
+):
+    """:func:`press_inplace`'s compiled path: the officials working each locality counted, then the
+    visits one at a time in arrival order (who comes first decides what the others find), each
+    official's demand computed as :func:`crowding_density` and :func:`demand` do. ``claim`` is
+    kept from day to day (zeros before day 1) and ``day`` is today's number (from 1, rising from
+    call to call): a household visited today holds the day's number, so yesterday's marks need no
+    clearing. Fills ``received``, and the first ``count`` entries of ``pressed`` and ``taken``;
+    returns ``count``."""
     n, contacts = pick.shape
+    crowd = np.zeros(len(household_start) - 1, dtype=np.int64)
+    for official in range(n):
+        if effort[official] > 0:
+            crowd[locality[official]] += 1
     count = 0
     for k in range(n):
         official = order[k]
-        if demand_usd[official] > 0:
-            lo = household_start[locality[official]]
-            size = household_start[locality[official] + 1] - lo
-            ask = demand_usd[official] / contacts
+        where = locality[official]
+        lo = household_start[where]
+        size = household_start[where + 1] - lo
+        density = 100.0 * crowd[where] / max(size, 1)
+        want = effort[official] * skill[official] * opportunity[where] / (1.0 + crowding * density)
+        if want > 0:
+            ask = want / contacts
             for contact in range(contacts):
                 household = lo + np.int64(pick[official, contact] * size)
                 if claim[household] != day:  # the first visit today
