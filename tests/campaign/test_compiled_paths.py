@@ -6,18 +6,21 @@ random inputs, both ways, compared with exact equality."""
 from __future__ import annotations
 
 import copy
+from dataclasses import fields
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from quotasim import compiled, load_scenario, simulate
 from quotasim.dynamics import complaint, effort, extraction, patronage
+from quotasim.enforcement import security
 from quotasim.population.build import Officials
-from quotasim.scenario.campaign import Attitude, Effort, Patronage
+from quotasim.scenario.campaign import Attitude, Deterrence, Effort, Enforcement, Patronage
 
 from .test_kernels import _kin
+from .test_security import deterrence_specs, enforcement_specs, world
 
 EXACT = settings(max_examples=40, deadline=None, derandomize=True)
 
@@ -185,3 +188,25 @@ def test_what_was_taken_per_household_is_booked_the_same_on_both_paths():
 
     for x, y in zip(*both_paths(book)):
         assert np.array_equal(x, y)
+
+
+@EXACT
+@given(seed=st.integers(0, 2**32 - 1), spec=enforcement_specs, deter=deterrence_specs)
+@example(  # every case exiles all its relatives: shared households go with the first case only
+    seed=3, spec=Enforcement(kin_depth=3, harshness=1.0, kin_exile_probability=1.0, job_loss_probability=0.0), deter=Deterrence(),
+)
+def test_cases_punish_the_same_on_both_paths(seed, spec, deter):
+    """The batch and everything it changes, on worlds where relatives' households are shared,
+    already investigated or exiled."""
+    start = world(seed)
+
+    def punish():
+        cases, officials, households, kin, takeable, fates = copy.deepcopy(start)
+        batch = security.punish_inplace(cases, officials, households, kin, takeable, fates, spec, deter)
+        return (
+            *(getattr(batch, f.name) for f in fields(batch)), officials.savings, households.holdings,
+            households.exiled, households.investigated, kin.has_job, kin.job_lost, takeable,
+        )
+
+    for x, y in zip(*both_paths(punish), strict=True):
+        assert x.dtype == y.dtype and np.array_equal(x, y)

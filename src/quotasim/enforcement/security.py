@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quotasim import compiled
+from quotasim.compiled import Kernel
+
 # Punishment codes, most severe last; a person's row carries the most severe one of the case.
 INVESTIGATED, LOST_JOB, EXILED_P, ARRESTED, ARRESTED_EXILED = 0, 1, 2, 3, 4
 PUNISHMENTS = ("investigated", "lost_job", "exiled", "arrested", "arrested_and_exiled")
@@ -82,7 +85,11 @@ def home_search_inplace(cases, officials, households, takeable, enforcement):
 def punish_inplace(cases, officials, households, kin, takeable, fates, enforcement, deterrence) -> CaseBatch:
     """Carry out today's cases (officials ``cases``, in the order opened). Savings, holdings,
     exile and investigation flags, takeable holdings and jobs change in place. With
-    ``kin_depth = 0`` no relative is touched, and an exiled official goes alone."""
+    ``kin_depth = 0`` no relative is touched, and an exiled official goes alone. On the compiled
+    path the batch is one pass over the cases' kin links and one over the punished, with the same
+    results bit for bit (tests/campaign/test_compiled_paths.py)."""
+    if compiled.active():
+        return _punish_compiled(cases, officials, households, kin, takeable, fates, enforcement, deterrence)
     c = len(cases)
     savings_seized, household_seized = home_search_inplace(cases, officials, households, takeable, enforcement)
     exiled = fates.exile[cases] < enforcement.harshness
@@ -146,3 +153,124 @@ def punish_inplace(cases, officials, households, kin, takeable, fates, enforceme
         person_member=np.concatenate([np.zeros(c, dtype=np.int64), member]),
         person_punishment=np.concatenate([official_punishment, punishment]),
     )
+
+
+def _punish_compiled(cases, officials, households, kin, takeable, fates, enforcement, deterrence) -> CaseBatch:
+    arrays = _punish(
+        cases, officials.savings, officials.household, households.holdings, households.persons, households.exiled,
+        households.investigated, takeable, kin.start, kin.tier, kin.household, kin.member, kin.has_job, kin.job_lost,
+        fates.exile, fates.kin_exile, fates.job_loss, enforcement.seizure_share, enforcement.harshness,
+        enforcement.kin_depth, enforcement.kin_exile_probability, enforcement.job_loss_probability,
+        deterrence.kin_weight, deterrence.exile_weight,
+    )
+    return CaseBatch(cases, *arrays)
+
+
+def _punish_loop(
+    cases, savings, own_household, holdings, persons, household_exiled, investigated, takeable, kin_start, kin_tier,
+    kin_household, kin_member, has_job, job_lost, exile_fate, kin_exile_fate, job_loss_fate, seizure_share, harshness,
+    kin_depth, kin_exile_probability, job_loss_probability, kin_weight, exile_weight,
+):
+    """:func:`punish_inplace` case by case and link by link (its compiled path). The batch's rules
+    read the state before the batch: the relatives reached are those not exiled before it (all
+    reached links are marked first), and a household counts as newly investigated or exiled at its
+    first link in the batch only (marking it at that link leaves the later ones unmarked)."""
+    c = len(cases)
+    savings_seized, household_seized = np.empty(c), np.empty(c)
+    exiled = np.empty(c, dtype=np.bool_)
+    for j in range(c):
+        own = own_household[cases[j]]
+        savings_seized[j] = seizure_share * savings[cases[j]]
+        savings[cases[j]] -= savings_seized[j]
+        household_seized[j] = seizure_share * holdings[own]
+        holdings[own] -= household_seized[j]
+        takeable[own] = min(takeable[own], holdings[own])
+        exiled[j] = exile_fate[cases[j]] < harshness
+    links = 0
+    for j in range(c):
+        links += kin_start[cases[j] + 1] - kin_start[cases[j]]
+    # The reached links of the batch, in order: their case, link, relatives, and what befell them.
+    owner = np.empty(links, dtype=np.int64)
+    row = np.empty(links, dtype=np.int64)
+    reached = 0
+    for j in range(c):
+        for link in range(kin_start[cases[j]], kin_start[cases[j] + 1]):
+            if kin_tier[link] <= kin_depth and not household_exiled[kin_household[link]]:
+                owner[reached] = j
+                row[reached] = link
+                reached += 1
+    relatives = np.empty(reached, dtype=np.int64)
+    everyone = np.empty(reached, dtype=np.bool_)  # the household first investigated or exiled here
+    newly_exiled = np.empty(reached, dtype=np.bool_)
+    loses = np.empty(reached, dtype=np.bool_)
+    relatives_investigated = np.zeros(c, dtype=np.int64)
+    relatives_lost_jobs = np.zeros(c, dtype=np.int64)
+    exiled_persons = np.zeros(c, dtype=np.int64)
+    reached_relatives = np.zeros(c)
+    punished = c
+    for k in range(reached):
+        j, link = owner[k], row[k]
+        household = kin_household[link]
+        first_member = 1 if kin_tier[link] == 1 else 0
+        relatives[k] = np.int64(persons[household]) - first_member
+        goes = exiled[j] and (kin_tier[link] == 1 or kin_exile_fate[link] < kin_exile_probability)
+        loses[k] = has_job[link] and (job_loss_fate[link] < job_loss_probability or goes)
+        newly_investigated = not investigated[household]
+        investigated[household] = True
+        newly_exiled[k] = goes and not household_exiled[household]
+        if goes:
+            household_exiled[household] = True
+            takeable[household] = 0.0
+        if loses[k]:
+            has_job[link] = False
+            job_lost[link] = True
+        everyone[k] = newly_investigated or newly_exiled[k]
+        if newly_investigated:
+            relatives_investigated[j] += relatives[k]
+        if loses[k]:
+            relatives_lost_jobs[j] += 1
+        if newly_exiled[k]:
+            exiled_persons[j] += relatives[k]
+        reached_relatives[j] += relatives[k]
+        punished += relatives[k] if everyone[k] else (1 if loses[k] else 0)
+    severity = np.empty(c)
+    for j in range(c):
+        exiled_persons[j] += 1 if exiled[j] else 0
+        severity[j] = 1.0 + kin_weight * reached_relatives[j] / (reached_relatives[j] + 5.0) + exile_weight * (1.0 if exiled[j] else 0.0)
+    # One row per punished person: the officials, then each punished relative (see punish_inplace).
+    person_case = np.empty(punished, dtype=np.int64)
+    person_tier = np.empty(punished, dtype=np.int8)
+    person_household = np.empty(punished, dtype=np.int64)
+    person_member = np.empty(punished, dtype=np.int64)
+    person_punishment = np.empty(punished, dtype=np.int8)
+    for j in range(c):
+        person_case[j] = j
+        person_tier[j] = 0
+        person_household[j] = own_household[cases[j]]
+        person_member[j] = 0
+        person_punishment[j] = ARRESTED_EXILED if exiled[j] else ARRESTED
+    at = c
+    for k in range(reached):
+        link = row[k]
+        job_member = np.int64(kin_member[link])
+        count = relatives[k] if everyone[k] else (1 if loses[k] else 0)
+        for within in range(count):
+            member = (1 if kin_tier[link] == 1 else 0) + within if everyone[k] else job_member
+            person_case[at] = owner[k]
+            person_tier[at] = kin_tier[link]
+            person_household[at] = kin_household[link]
+            person_member[at] = member
+            if newly_exiled[k]:
+                person_punishment[at] = EXILED_P
+            elif loses[k] and member == job_member:
+                person_punishment[at] = LOST_JOB
+            else:
+                person_punishment[at] = INVESTIGATED
+            at += 1
+    return (
+        savings_seized, household_seized, exiled, relatives_investigated, relatives_lost_jobs, exiled_persons, severity,
+        person_case, person_tier, person_household, person_member, person_punishment,
+    )
+
+
+_punish = Kernel(_punish_loop)
