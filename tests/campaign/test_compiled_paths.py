@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from quotasim import compiled, load_scenario, simulate
 from quotasim.dynamics import complaint, effort, extraction, patronage
 from quotasim.enforcement import security
+from quotasim.review import sessions
 from quotasim.population.build import Officials
-from quotasim.scenario.campaign import Attitude, Deterrence, Effort, Enforcement, Patronage
+from quotasim.scenario.campaign import Attitude, Deterrence, Effort, Enforcement, Patronage, Sessions
 
 from .test_kernels import _kin
 from .test_security import deterrence_specs, enforcement_specs, world
@@ -210,3 +211,16 @@ def test_cases_punish_the_same_on_both_paths(seed, spec, deter):
 
     for x, y in zip(*both_paths(punish), strict=True):
         assert x.dtype == y.dtype and np.array_equal(x, y)
+
+
+@EXACT
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60), n_bureaus=st.integers(1, 6), lag=st.floats(0, 1))
+def test_sessions_criticise_the_same_on_both_paths(seed, n, n_bureaus, lag):
+    """Zero and tiny quotas (progress infinite: not counted), bureaus with nobody present."""
+    rng = np.random.default_rng(seed)
+    quota = np.where(rng.random(n) < 0.15, rng.choice([0.0, 1e-310], n), 1000 * rng.random(n))
+    delivered = np.where(rng.random(n) < 0.2, quota, 900 * rng.random(n))
+    bureau = rng.integers(0, n_bureaus, n)
+    before_committee = rng.random(n) < 0.8
+    a, b = both_paths(lambda: sessions.criticised(delivered, quota, bureau, before_committee, n_bureaus + 1, Sessions(lag_share=lag)))
+    assert a.dtype == b.dtype and np.array_equal(a, b)

@@ -111,6 +111,7 @@ def test_numpy_sort_is_avoided_only_on_zen4(vendor, family, extra, zen4, monkeyp
     """Only the first processor's block counts (the second one here is a Zen 4), and the radix
     sort is taken only on the compiled path."""
     assert sorting.zen4(CPUINFO.format(vendor=vendor, family=family, extra=extra)) is zen4
+    assert sorting.zen4(f"vendor_id\t: {vendor}\ncpu family\t: {family}\n") is False  # no flags line
     monkeypatch.setattr(sorting, "numpy_sort_is_slow", lambda: zen4)
     taken = []
     monkeypatch.setattr(sorting, "radix_sorted", lambda values: taken.append(1) or np.sort(values))
