@@ -112,9 +112,9 @@ def _speak_out_loop(
         behind = schedule - done
         if behind < 0.0:  # as np.maximum: NaN stays NaN
             behind = 0.0
+        # Hardship (in [0, 1]), the burden's weight and how far behind are never negative: only
+        # the ceiling of effort._unit can act.
         hardship_now = hardship[k] + burden_weight * behind
-        if hardship_now < 0.0:
-            hardship_now = 0.0
         if hardship_now > 1.0:
             hardship_now = 1.0
         grievance_now[k] = hardship_now * (1.0 - loyalty[k])

@@ -183,16 +183,21 @@ def _household_sizes(mean_persons: float, uniform: np.ndarray) -> np.ndarray:
     return sizes
 
 
-@functools.lru_cache(maxsize=64)
-def _size_cdf(mean_persons: float) -> np.ndarray:
+def _household_size_cdf(mean_persons: float) -> np.ndarray:
     """The distribution function of 1 + Poisson(mean_persons - 1) at 1, 2, …: the same for every
-    run with this mean, so kept (read-only) rather than computed again per locality and run."""
+    run with this mean, so kept (read-only, :data:`_size_cdf`) rather than computed again per
+    locality and run."""
     rate = mean_persons - 1.0
     k = np.arange(MAX_DRAWN_PERSONS - 1)
     log_pmf = -rate + k * np.log(rate) - np.cumsum(np.log(np.maximum(k, 1))) if rate > 0 else np.where(k == 0, 0.0, -np.inf)
     cdf = np.cumsum(np.exp(log_pmf))
     cdf.flags.writeable = False
     return cdf
+
+
+_size_cdf = functools.lru_cache(maxsize=64)(_household_size_cdf)
+"""(Wrapped rather than decorated, so that mutation testing, which leaves decorated functions
+alone, reaches the distribution function.)"""
 
 
 def _weights(values: list[float], counts: np.ndarray) -> np.ndarray:
