@@ -6,6 +6,7 @@ random inputs, both ways, compared with exact equality."""
 from __future__ import annotations
 
 import copy
+import warnings
 from dataclasses import fields
 
 import numpy as np
@@ -27,13 +28,16 @@ EXACT = settings(max_examples=40, deadline=None, derandomize=True)
 
 
 def both_paths(fn):
-    """``fn()`` on the vectorised path, then on the compiled path."""
+    """``fn()`` on the vectorised path, then on the compiled path; a numerical warning on either
+    fails (the vectorised kernels compute where they may, without dividing by zero)."""
     try:
-        compiled.enable(False)
-        assert not compiled.active()
-        vectorised = fn()
-        compiled.enable(True)
-        return vectorised, fn()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compiled.enable(False)
+            assert not compiled.active()
+            vectorised = fn()
+            compiled.enable(True)
+            return vectorised, fn()
     finally:
         compiled.enable(True)  # as tests/conftest.py leaves it
 
@@ -218,9 +222,10 @@ def test_cases_punish_the_same_on_both_paths(seed, spec, deter):
 @EXACT
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60), n_bureaus=st.integers(1, 6), lag=st.floats(0, 1))
 def test_sessions_criticise_the_same_on_both_paths(seed, n, n_bureaus, lag):
-    """Zero and tiny quotas (progress infinite: not counted), bureaus with nobody present."""
+    """Zero and tiny quotas (progress infinite: not counted), quotas under a dollar, bureaus with
+    nobody present."""
     rng = np.random.default_rng(seed)
-    quota = np.where(rng.random(n) < 0.15, rng.choice([0.0, 1e-310], n), 1000 * rng.random(n))
+    quota = np.where(rng.random(n) < 0.25, rng.choice([0.0, 1e-310, 0.5], n), 1000 * rng.random(n))
     delivered = np.where(rng.random(n) < 0.2, quota, 900 * rng.random(n))
     bureau = rng.integers(0, n_bureaus, n)
     before_committee = rng.random(n) < 0.8

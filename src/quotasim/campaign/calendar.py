@@ -3,7 +3,6 @@ summing-up sessions and the own-money window before the review."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 
@@ -37,33 +36,20 @@ class Day:
 def calendar(campaign, sessions, topup) -> list[Day]:
     """Every day of the run, in order: ``campaign.count`` campaigns of ``duration_days`` with
     ``gap_days`` between them (none after the last)."""
-    return list(_days(
-        campaign.count, campaign.gap_days, campaign.duration_days, campaign.review_day, sessions.interval_days,
-        topup.window_days,
-    ))
-
-
-def _build_days(count, gap_days, duration_days, review, interval_days, window_days) -> tuple[Day, ...]:
     days: list[Day] = []
     number = 0
-    for index in range(count):
+    review = campaign.review_day
+    for index in range(campaign.count):
         if index > 0:
-            for _ in range(gap_days):
+            for _ in range(campaign.gap_days):
                 number += 1
                 days.append(Day(number, index - 1, 0, review))
-        for d in range(1, duration_days + 1):
+        for d in range(1, campaign.duration_days + 1):
             number += 1
             days.append(Day(
                 number, index, d, review,
-                session=interval_days > 0 and d % interval_days == 0,
-                topup=review - window_days < d <= review,
-                last=d == duration_days,
+                session=sessions.interval_days > 0 and d % sessions.interval_days == 0,
+                topup=review - topup.window_days < d <= review,
+                last=d == campaign.duration_days,
             ))
-    return tuple(days)
-
-
-_days = functools.lru_cache(maxsize=64)(_build_days)
-"""The calendars of recent runs, kept for the runs of a sweep, which mostly share one: building it
-is 0.1-0.2 ms, 1-2% of a default run. Days are frozen, so runs can share them. (Wrapped here
-rather than decorated, so that mutation testing, which leaves decorated functions alone, reaches
-the calendar's rules.)"""
+    return days

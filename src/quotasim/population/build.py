@@ -19,7 +19,6 @@ No agent is a real person: every attribute is drawn from the scenario's distribu
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,7 +169,10 @@ def _build_households(config: CampaignScenario, rng: np.random.Generator) -> tup
 def _household_sizes(mean_persons: float, uniform: np.ndarray) -> np.ndarray:
     """1 + Poisson(mean_persons - 1), capped at MAX_DRAWN_PERSONS, by inverting the distribution
     function (one uniform per household: faster than Poisson sampling at national scale)."""
-    cdf = _size_cdf(float(mean_persons))
+    rate = mean_persons - 1.0
+    k = np.arange(MAX_DRAWN_PERSONS - 1)
+    log_pmf = -rate + k * np.log(rate) - np.cumsum(np.log(np.maximum(k, 1))) if rate > 0 else np.where(k == 0, 0.0, -np.inf)
+    cdf = np.cumsum(np.exp(log_pmf))
     # 1 + the number of cdf values <= u, which is np.searchsorted(cdf, u, side="right") + 1,
     # counted one cdf value at a time into int16: half the time of the binary searches, and no
     # int64 temporaries (52 MB for the national scale's 6.5 million households).
@@ -181,23 +183,6 @@ def _household_sizes(mean_persons: float, uniform: np.ndarray) -> np.ndarray:
             break
         sizes += uniform >= value
     return sizes
-
-
-def _household_size_cdf(mean_persons: float) -> np.ndarray:
-    """The distribution function of 1 + Poisson(mean_persons - 1) at 1, 2, …: the same for every
-    run with this mean, so kept (read-only, :data:`_size_cdf`) rather than computed again per
-    locality and run."""
-    rate = mean_persons - 1.0
-    k = np.arange(MAX_DRAWN_PERSONS - 1)
-    log_pmf = -rate + k * np.log(rate) - np.cumsum(np.log(np.maximum(k, 1))) if rate > 0 else np.where(k == 0, 0.0, -np.inf)
-    cdf = np.cumsum(np.exp(log_pmf))
-    cdf.flags.writeable = False
-    return cdf
-
-
-_size_cdf = functools.lru_cache(maxsize=64)(_household_size_cdf)
-"""(Wrapped rather than decorated, so that mutation testing, which leaves decorated functions
-alone, reaches the distribution function.)"""
 
 
 def _weights(values: list[float], counts: np.ndarray) -> np.ndarray:
