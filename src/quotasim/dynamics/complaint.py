@@ -81,7 +81,7 @@ def speak_out_inplace(officials, delivered, quota, days_done, review_day, free, 
         n = len(free)
         grievance_now, complaining, informed = np.empty(n), np.empty(n, dtype=np.bool_), np.empty(n, dtype=np.int64)
         complaints, reported_now, n_informed = _speak_out(
-            delivered, quota, min(days_done / review_day, 1.0), officials.hardship, officials.loyalty, attitude.burden_weight,
+            delivered, quota, effort.schedule_share(days_done, review_day), officials.hardship, officials.loyalty, attitude.burden_weight,
             officials.risk_aversion, penalty, p_arrest, attitude.threshold, free, draw, attitude.informant_coverage,
             attitude.reports_to_open_case, complaint_days, reports, indignant, grievance_now, complaining, informed,
         )

@@ -8,10 +8,16 @@ from quotasim import compiled
 from quotasim.compiled import Kernel
 
 
+def schedule_share(days_done, review_day):
+    """The share of the quota that should have been delivered after ``days_done`` days: linearly
+    up to the review day, then all of it."""
+    return min(days_done / review_day, 1.0)
+
+
 def behind_schedule(delivered, quota, days_done, review_day):
-    """The share of the quota that should have been delivered by now (linearly up to the review
-    day) minus the share that was, floored at 0. A zero quota puts nobody behind."""
-    schedule = min(days_done / review_day, 1.0)
+    """The share of the quota that should have been delivered by now (:func:`schedule_share`)
+    minus the share that was, floored at 0. A zero quota puts nobody behind."""
+    schedule = schedule_share(days_done, review_day)
     with np.errstate(over="ignore"):  # a tiny quota: done is inf, which means "not behind"
         done = np.divide(delivered, quota, out=np.ones_like(delivered), where=quota > 0)
     return np.maximum(schedule - done, 0.0)
