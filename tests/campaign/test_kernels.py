@@ -396,6 +396,30 @@ def test_the_paying_links_kept_after_cases_are_those_the_rule_finds(seed):
     np.testing.assert_array_equal(patronage.still_paying(kin, paying, exiled), patronage.paying_links(kin, exiled))
 
 
+@FAST
+@given(seed=seeds)
+@example(seed=0)
+def test_the_paying_links_after_a_placement_are_those_the_rule_finds(seed):
+    """Jobs placed today join the kept list of paying links in order, among them, before and
+    after them, as the rule (:func:`patronage.paying_links`) finds them."""
+    rng = rng_of(seed)
+    kin = _kin(seed)
+    exiled = rng.random(20) < 0.2
+    paying = patronage.paying_links(kin, exiled)
+    placed = patronage.place_relatives_inplace(rng.random(len(kin.start) - 1) < 0.8, rng.random(len(kin.start) - 1), kin, exiled)
+    merged = patronage.with_placed(paying, placed)
+    assert merged.dtype == np.int64
+    np.testing.assert_array_equal(merged, patronage.paying_links(kin, exiled))
+
+
+def test_links_placed_before_between_and_after_the_paying_ones_merge_in_order():
+    paying = np.array([3, 7, 8, 20], dtype=np.int64)
+    placed = np.array([0, 1, 5, 9, 21, 30], dtype=np.int64)
+    np.testing.assert_array_equal(patronage.with_placed(paying, placed), [0, 1, 3, 5, 7, 8, 9, 20, 21, 30])
+    np.testing.assert_array_equal(patronage.with_placed(paying[:0], placed), placed)
+    np.testing.assert_array_equal(patronage.with_placed(paying, placed[:0]), paying)
+
+
 def test_an_official_without_close_relatives_places_nobody():
     kin = _kin(2)
     # Official 1's links are all tier 3: a pick would land on his first link, one who could take a job.

@@ -53,7 +53,7 @@ def place_and_pay_relatives(state: CampaignState, day: Day, today: Today) -> Non
     placed = patronage.place_relatives_inplace(placing, pick, state.kin, state.households.exiled)
     rec.daily["jobs_placed"][day.number - 1] = len(placed)
     if len(placed):  # the placed links held no job, so are not yet among the paying ones
-        state.paying = np.sort(np.concatenate((state.paying, placed)))
+        state.paying = patronage.with_placed(state.paying, placed)
     kickback, kept, paid_households = patronage.job_income(state.kin, state.paying, state.free, n, spec, day.in_campaign)
     np.add.at(state.households.holdings, paid_households, kept)  # a household may hold two jobs
     rec.job_income += float(kept.sum())

@@ -53,6 +53,21 @@ def paying_links(kin, household_exiled):
     return np.flatnonzero(kin.has_job & ~household_exiled[kin.household])
 
 
+def with_placed(paying, placed):
+    """The paying links with the jobs placed today among them, in order: :func:`paying_links`
+    after a placement. Both are sorted, and disjoint (a link placed today held no job), so this
+    merges them rather than sorting again: ``np.sort`` of the int64 links took 3.7 ms a day for
+    43,000 links at national scale on AMD's Zen 4 (campaign/sorting.py says why), against under
+    0.2 ms for the merge."""
+    merged = np.empty(len(paying) + len(placed), dtype=np.int64)
+    at = np.searchsorted(paying, placed) + np.arange(len(placed))
+    old = np.ones(len(merged), dtype=bool)
+    old[at] = False
+    merged[at] = placed
+    merged[old] = paying
+    return merged
+
+
 def still_paying(kin, paying, household_exiled):
     """The links of ``paying`` that still pay after jobs were lost and households exiled: the same
     links as :func:`paying_links` finds, since neither event gives a job, but read from the
