@@ -157,8 +157,9 @@ def test_effort_and_shirking_the_same_on_both_paths(seed, n, after_quota, shirk_
 
 
 @EXACT
-@given(seed=st.integers(0, 2**32 - 1), in_campaign=st.booleans(), share=st.floats(0, 1), pay=st.floats(0, 10))
-def test_placements_and_job_pay_the_same_on_both_paths(seed, in_campaign, share, pay):
+@given(seed=st.integers(0, 2**32 - 1), in_campaign=st.booleans(), share=st.floats(0, 1), pay=st.floats(0, 10),
+       rate=st.sampled_from([0.0, 0.3, 0.7, 1.0]))
+def test_placements_and_job_pay_the_same_on_both_paths(seed, in_campaign, share, pay, rate):
     rng = np.random.default_rng(seed)
     kin = _kin(seed)
     # Official 1 has no close relatives: a pick would land on his first link, one who could take a job.
@@ -167,14 +168,15 @@ def test_placements_and_job_pay_the_same_on_both_paths(seed, in_campaign, share,
     n = len(kin.close_count)
     exiled = rng.random(20) < 0.2
     free = rng.random(n) < 0.7
-    placing, pick = rng.random(n) < 0.7, rng.random(n)
+    draw, pick = rng.random(n), rng.random(n)
+    draw[:2] = rate  # on the boundary: a draw equal to the rate places nobody
+    holdings = rng.random(20) * 100
+    spec = Patronage(kickback_share=share, job_usd_per_day=pay, placement_rate=rate)
 
     def place_and_pay():
-        mine = copy.deepcopy(kin)
-        placed = patronage.place_relatives_inplace(placing, pick, mine, exiled)
-        paying = patronage.paying_links(mine, exiled)
-        kickback, kept, households = patronage.job_income(mine, paying, free, n, Patronage(kickback_share=share, job_usd_per_day=pay), in_campaign)
-        return placed, mine.has_job, kickback, kept, households
+        mine, held = copy.deepcopy(kin), holdings.copy()
+        jobs = patronage.place_and_pay_inplace(draw, pick, mine, exiled, patronage.paying_links(mine, exiled), free, held, spec, in_campaign)
+        return np.array([jobs.placed]), jobs.paying, jobs.kickback, jobs.kept, mine.has_job, held
 
     for x, y in zip(*both_paths(place_and_pay)):
         assert x.dtype == y.dtype and np.array_equal(x, y)

@@ -46,19 +46,17 @@ def fade_fear(state: CampaignState, day: Day, today: Today) -> None:
 def place_and_pay_relatives(state: CampaignState, day: Day, today: Today) -> None:
     """S8: officials place relatives in foreign-currency jobs; the jobs pay, and during a
     campaign part of the pay goes to the official's quota."""
-    rng, spec, rec = state.streams.patronage, state.config.patronage, state.record
-    n = state.n_officials
-    placing = state.free & (rng.random(n) < spec.placement_rate)
-    pick = rng.random(n)
-    placed = patronage.place_relatives_inplace(placing, pick, state.kin, state.households.exiled)
-    rec.daily["jobs_placed"][day.number - 1] = len(placed)
-    if len(placed):  # the placed links held no job, so are not yet among the paying ones
-        state.paying = patronage.with_placed(state.paying, placed)
-    kickback, kept, paid_households = patronage.job_income(state.kin, state.paying, state.free, n, spec, day.in_campaign)
-    np.add.at(state.households.holdings, paid_households, kept)  # a household may hold two jobs
-    rec.job_income += float(kept.sum())
+    rng, rec = state.streams.patronage, state.record
+    placement_draw, pick = rng.random(state.n_officials), rng.random(state.n_officials)
+    jobs = patronage.place_and_pay_inplace(
+        placement_draw, pick, state.kin, state.households.exiled, state.paying, state.free, state.households.holdings,
+        state.config.patronage, day.in_campaign,
+    )
+    state.paying = jobs.paying
+    rec.daily["jobs_placed"][day.number - 1] = jobs.placed
+    rec.job_income += float(jobs.kept.sum())
     if day.in_campaign:
-        _deliver(state, day, "relatives_jobs", kickback)
+        _deliver(state, day, "relatives_jobs", jobs.kickback)
 
 
 def speak_out(state: CampaignState, day: Day, today: Today) -> None:
