@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 
 from quotasim.cli.main import main
+from tests.ctrl_c import default_sigint
 
 
 @pytest.mark.parametrize(
@@ -54,6 +55,7 @@ def test_serve_answers_on_localhost_and_stops_on_ctrl_c():
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=default_sigint,  # Ctrl-C as in a terminal, even in a suite started in the background
     )
     try:
         deadline, page = time.monotonic() + 60, None

@@ -14,6 +14,7 @@ import psutil
 import pytest
 
 from quotasim.cli.main import main
+from tests.ctrl_c import default_sigint
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,8 +32,10 @@ def cli(capsys):
 
 
 def cli_process(*args: str, **kwargs) -> subprocess.Popen:
-    """Start ``quotasim ARGS`` as a subprocess in its own session (so it can be killed whole)."""
+    """Start ``quotasim ARGS`` as a subprocess in its own session (so it can be killed whole), with
+    SIGINT's default action whatever this process's (tests/ctrl_c.py)."""
     env = {**os.environ, "COLUMNS": "200"}
+    kwargs.setdefault("preexec_fn", default_sigint)
     return subprocess.Popen(
         [sys.executable, "-c", "from quotasim.cli.main import entry; entry()", *map(str, args)],
         stdout=subprocess.PIPE,
