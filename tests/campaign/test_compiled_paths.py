@@ -169,7 +169,11 @@ def test_placements_and_job_pay_the_same_on_both_paths(seed, in_campaign, share,
     exiled = rng.random(20) < 0.2
     free = rng.random(n) < 0.7
     draw, pick = rng.random(n), rng.random(n)
-    draw[:2] = rate  # on the boundary: a draw equal to the rate places nobody
+    draw[:1] = rate  # on the boundary: a draw equal to the rate places nobody
+    # Official 1 (no close relatives) would place, and his first link could take the job.
+    free[1], draw[1], first = True, 0.0, kin.start[1]
+    kin.has_job[first], kin.job_lost[first], kin.member[first] = False, False, 0
+    exiled[kin.household[first]] = False
     holdings = rng.random(20) * 100
     spec = Patronage(kickback_share=share, job_usd_per_day=pay, placement_rate=rate)
 

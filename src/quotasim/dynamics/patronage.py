@@ -66,7 +66,8 @@ def job_income(kin, paying, official_free, n_officials, patronage, in_campaign):
     kick_usd = _kick_usd(patronage, in_campaign)
     boss = kin.official[paying]
     kick = np.where(official_free[boss], kick_usd, 0.0)
-    kickback = np.bincount(boss, weights=kick, minlength=n_officials)
+    # float64 even with no paying link, for which NumPy's bincount gives int64 zeros
+    kickback = np.bincount(boss, weights=kick, minlength=n_officials).astype(np.float64, copy=False)
     return kickback, patronage.job_usd_per_day - kick, kin.household[paying]
 
 
