@@ -53,9 +53,8 @@ def test_a_first_campaign_run_says_it_compiles_and_a_cached_run_says_nothing(tmp
     process's runs have put them in the in-tree cache): one compile is what the notice hears, and
     compiling all eight took 12-15 s of the test's time. Where the in-tree cache lacks some, the
     first run compiles those too, and says so once all the same."""
-    from quotasim.dynamics import patronage
-    from quotasim.campaign.engine import run_campaign  # noqa: F401  (every kernel defined)
     from quotasim import load_scenario, simulate
+    from quotasim.dynamics import patronage
 
     simulate(load_scenario("dprk-2020-80-day-battle").with_values({"officials.count": 20, "officials.bureaus": 2}, where="test"), seed=1)
     copied = cache_all_but(tmp_path, patronage._place_and_pay)

@@ -7,6 +7,7 @@ pages' callbacks never see each other's fields.
 from __future__ import annotations
 
 import json
+from html import escape as escape_html  # the name html is Dash's components
 from typing import Any, Sequence
 
 from dash import dcc, html
@@ -201,9 +202,7 @@ def _element(tag: str, content: str = "", **attrs: Any) -> str:
 def _escape(value: Any) -> str:
     """Text for HTML, and without newlines: a blank line would end the HTML block that
     :func:`every_number` hands to Markdown."""
-    from html import escape
-
-    return escape(str(value)).replace("\n", "&#10;")
+    return escape_html(str(value)).replace("\n", "&#10;")
 
 
 def _cell(prefix: str, key: str, value: Any) -> str:
