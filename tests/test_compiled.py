@@ -63,3 +63,25 @@ print(float(solve([[2.0]], [4.0])[0]))
     loaded, solved = out.stdout.strip().splitlines()
     assert loaded == "[]"
     assert solved == "2.0"
+
+
+def test_a_kernel_calls_only_kernels_of_its_own_module():
+    """Numba's cache of a compiled function checks its own source file only: a kernel calling a
+    kernel of another module would keep a stale copy of it after that module changed."""
+    import inspect
+
+    import quotasim.campaign.engine  # noqa: F401  (imports every module of the campaign model's kernels)
+    from quotasim.compiled import KERNELS
+
+    calls = 0
+    for kernel in KERNELS:
+        code = kernel.py_func.__code__
+        called = dict(inspect.getclosurevars(kernel.py_func).globals)
+        for value in list(called.values()):  # module.kernel: the names read as attributes of a module
+            if inspect.ismodule(value):
+                called.update({f"{value.__name__}.{n}": getattr(value, n) for n in code.co_names if hasattr(value, n)})
+        for name, value in called.items():
+            if isinstance(value, Kernel):
+                calls += 1
+                assert value.py_func.__module__ == kernel.py_func.__module__, (kernel.py_func.__qualname__, name)
+    assert calls >= 4  # the books' kernels call the pairwise sum (quotasim.campaign.sums)

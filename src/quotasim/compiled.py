@@ -112,6 +112,17 @@ class Kernel:
             self._dispatcher = numba.njit(cache=True, nogil=True)(original)
         return self._dispatcher
 
+    @property
+    def _numba_type_(self):
+        """What Numba takes this kernel for where another kernel calls it: its dispatcher, so that
+        one kernel may call another. Only a kernel of the same module: Numba's cache checks a
+        compiled function's own source file, so a caller in another file would keep a stale copy
+        of a changed callee (tests/test_compiled.py checks that no kernel calls one of another
+        module)."""
+        from numba.core import types
+
+        return types.Dispatcher(self.dispatcher)
+
     def __call__(self, *args):
         if self._mutation_testing:
             return self._under_mutation()(*args)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from quotasim.campaign.calendar import Day
-from quotasim.campaign.state import CampaignState, Ledger, mean_or_nan
+from quotasim.campaign import sums
+from quotasim.campaign.state import CampaignState, Ledger
 from quotasim.dynamics import complaint, effort, extraction, fear, patronage, ratchet, topup
 from quotasim.enforcement import capacity, security
 from quotasim.review import committee, sessions
@@ -47,14 +48,16 @@ def place_and_pay_relatives(state: CampaignState, day: Day, today: Today) -> Non
     """S8: officials place relatives in foreign-currency jobs; the jobs pay, and during a
     campaign part of the pay goes to the official's quota."""
     rng, rec = state.streams.patronage, state.record
-    placement_draw, pick = rng.random(state.n_officials), rng.random(state.n_officials)
+    n = state.n_officials
+    draws = rng.random(2 * n)  # the same numbers as two draws of n, in one call
+    placement_draw, pick = draws[:n], draws[n:]
     jobs = patronage.place_and_pay_inplace(
         placement_draw, pick, state.kin, state.households.exiled, state.paying, state.free, state.households.holdings,
         state.config.patronage, day.in_campaign,
     )
     state.paying = jobs.paying
     rec.daily["jobs_placed"][day.number - 1] = jobs.placed
-    rec.job_income += float(jobs.kept.sum())
+    rec.job_income += sums.total(jobs.kept)
     if day.in_campaign:
         _deliver(state, day, "relatives_jobs", jobs.kickback)
 
@@ -90,7 +93,7 @@ def work(state: CampaignState, day: Day, today: Today) -> None:
     )
     i = day.number - 1
     state.record.daily["shirking"][i] = shirking
-    state.record.daily["effort_mean"][i] = mean_or_nan(today.effort[state.free])
+    state.record.daily["effort_mean"][i] = sums.mean_where(today.effort, state.free)
 
 
 def trade(state: CampaignState, day: Day, today: Today) -> None:
@@ -207,8 +210,7 @@ def close_day(state: CampaignState, day: Day, today: Today) -> None:
 
 
 def _deliver(state: CampaignState, day: Day, source: str, amount: np.ndarray) -> None:
-    state.ledger.add(source, amount)
-    state.record.daily[f"from_{source}"][day.number - 1] += amount.sum()
+    state.record.daily[f"from_{source}"][day.number - 1] += state.ledger.add(source, amount)
 
 
 PHASES = (

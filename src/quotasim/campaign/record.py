@@ -8,8 +8,7 @@ import numpy as np
 
 from quotasim.campaign.calendar import Day
 from quotasim.campaign.outputs import DAILY, SOURCES
-from quotasim import compiled
-from quotasim.compiled import Kernel
+from quotasim.campaign import sums
 from quotasim.enforcement.security import CaseBatch
 
 CALENDAR_COLUMNS = ("day", "date", "campaign", "campaign_day")
@@ -24,6 +23,7 @@ class Recorder:
             for c in DAILY.columns
             if c.name not in CALENDAR_COLUMNS
         }
+        self._from_source = [self.daily[f"from_{s}"] for s in SOURCES]
         self.taken = np.zeros(n_households)
         self.taken_at_review: np.ndarray | None = None
         self.job_income = 0.0
@@ -40,13 +40,10 @@ class Recorder:
 
     def households_pressed(self, day: Day, pressed: np.ndarray, taken: np.ndarray) -> None:
         """Book what was taken from each pressed household today (each is pressed once a day)."""
-        if compiled.active():
-            _add_at_distinct(self.taken, pressed, taken)
-        else:
-            self.taken[pressed] += taken
+        total, nonzero = sums.add_distinct(self.taken, pressed, taken)
         i = day.number - 1
-        self.daily["household_usd_taken"][i] += taken.sum()
-        self.daily["households_pressed"][i] += int(np.count_nonzero(taken))
+        self.daily["household_usd_taken"][i] += total
+        self.daily["households_pressed"][i] += nonzero
 
     def cases(self, day: Day, batch: CaseBatch, queue) -> None:
         c = len(batch.official)
@@ -82,7 +79,7 @@ class Recorder:
 
     def end_day(self, day: Day, state) -> None:
         i = day.number - 1
-        self.daily["collected_usd"][i] = sum(self.daily[f"from_{s}"][i] for s in SOURCES)
+        self.daily["collected_usd"][i] = sum(column[i] for column in self._from_source)
         self.daily["backlog"][i] = len(state.queue)
         self.daily["fear_index"][i] = state.fear_index()
         self.daily["officials_free"][i] = np.count_nonzero(state.free)
@@ -98,12 +95,3 @@ class Recorder:
         probability = state.ledger.probability
         self.referral_probabilities.append(probability[~np.isnan(probability)])
 
-
-def _add_each(total, index, amount):
-    """``total[index] += amount`` for distinct indices, in one pass (NumPy's fancy indexing makes
-    two, and at national scale each is a random walk through millions of households)."""
-    for k in range(len(index)):
-        total[index[k]] += amount[k]
-
-
-_add_at_distinct = Kernel(_add_each)

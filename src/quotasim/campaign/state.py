@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from quotasim.campaign import sums
 from quotasim.campaign.outputs import SOURCES
 from quotasim.enforcement.capacity import SecurityQueue
 from quotasim.enforcement.security import CaseFates
@@ -21,12 +22,6 @@ STREAMS = ("population", "patronage", "informants", "visits", "review", "enforce
 """One random stream per mechanism, spawned from the run's seed: a change in one mechanism's draws
 (more cases, say) never shifts another's, so two runs with the same seed differ only where the
 mechanisms differ (common random numbers)."""
-
-
-def mean_or_nan(values: np.ndarray) -> float:
-    """``values.mean()``, NaN when empty, without NumPy's warning (and its per-call overhead:
-    the same sum divided by the count)."""
-    return np.add.reduce(values) / len(values) if len(values) else np.nan
 
 
 @dataclass
@@ -87,9 +82,9 @@ class Ledger:
     def own_savings(self) -> np.ndarray:
         return self.by_source["own_savings"]
 
-    def add(self, source: str, amount: np.ndarray) -> None:
-        self.by_source[source] += amount
-        self.delivered += amount
+    def add(self, source: str, amount: np.ndarray) -> float:
+        """Book what ``source`` delivered today, per official; returns its total."""
+        return sums.add_and_total(self.by_source[source], self.delivered, amount)
 
     def snapshot_review(self, fear: np.ndarray, savings: np.ndarray) -> None:
         """Keep what stands at the end of the review day: the deadline that decides outcomes."""
@@ -140,4 +135,4 @@ class CampaignState:
 
     def fear_index(self) -> float:
         """Mean fear of the officials not arrested (NaN when none is free)."""
-        return float(mean_or_nan(self.officials.fear[self.free]))
+        return sums.mean_where(self.officials.fear, self.free)

@@ -14,6 +14,7 @@ case (or one day of capacity, if larger), so an idle service opens a new case at
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,7 +79,7 @@ def enqueue(queue: SecurityQueue, officials: np.ndarray, day: int, campaign: int
 def open_cases(queue: SecurityQueue) -> np.ndarray:
     """Today's cases: as many officials from the head of the line as the free work allows."""
     queue.credit = min(queue.credit + queue.capacity, max(1.0, queue.capacity))
-    k = min(int(np.floor(queue.credit + 1e-9)), queue.size)
+    k = min(math.floor(queue.credit + 1e-9), queue.size)
     if k == 0:
         return np.zeros(0, dtype=np.int64)
     waiting = np.flatnonzero(queue.waiting)
