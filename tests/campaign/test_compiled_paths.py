@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from quotasim import compiled, load_scenario, simulate
 from quotasim.dynamics import complaint, effort, extraction, patronage
+from quotasim.dynamics import fear as fear_module
 from quotasim.enforcement import security
 from quotasim.review import sessions
 from quotasim.population.build import Officials
@@ -96,6 +97,21 @@ def test_households_pressed_the_same_on_both_paths(seed, n, contacts, crowding):
 
     for x, y in zip(*both_paths(press)):
         assert x.dtype == y.dtype and np.array_equal(x, y)
+
+
+@EXACT
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 300), decay=st.floats(0, 1), baseline=st.floats(0, 1))
+def test_fear_fades_the_same_on_both_paths(seed, n, decay, baseline):
+    fear = np.random.default_rng(seed).random(n)
+    deterrence = Deterrence(decay_per_day=decay, baseline_fear=baseline)
+
+    def fade():
+        faded = fear.copy()
+        fear_module.fade_fear_inplace(faded, deterrence)
+        return faded
+
+    vectorised, compiled_fear = both_paths(fade)
+    assert np.array_equal(vectorised, compiled_fear)
 
 
 def _officials(rng, n):

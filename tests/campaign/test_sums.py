@@ -86,3 +86,17 @@ def test_adding_at_distinct_places_is_the_same_on_both_paths(n):
     expected = totals.copy()
     expected[index] += amount
     assert np.array_equal(booked_a, booked_b) and np.array_equal(booked_a, expected)
+
+
+@pytest.mark.parametrize("n", [0, 5, 200])
+def test_adding_where_chosen_is_the_same_on_both_paths(n):
+    rng = np.random.default_rng(n + 4)
+    values, where = _values(rng, n), rng.random(n) < 0.6
+
+    def pay():
+        paid = values.copy()
+        return sums.add_where(paid, 0.1, where), paid
+
+    (count_a, paid_a), (count_b, paid_b) = both_paths(pay)
+    assert count_a == count_b == np.count_nonzero(where)
+    assert np.array_equal(paid_a, paid_b) and np.array_equal(paid_a, np.where(where, values + 0.1, values))

@@ -133,8 +133,8 @@ def pay_own_money(state: CampaignState, day: Day, today: Today) -> None:
 
 def pay_wages(state: CampaignState, day: Day, today: Today) -> None:
     """The state wage, paid into the savings of officials not arrested."""
-    np.add(state.officials.savings, state.wage_per_day, out=state.officials.savings, where=state.free)
-    state.record.wages += state.wage_per_day * np.count_nonzero(state.free)
+    paid = sums.add_where(state.officials.savings, state.wage_per_day, state.free)
+    state.record.wages += state.wage_per_day * paid
 
 
 def sum_up(state: CampaignState, day: Day, today: Today) -> None:

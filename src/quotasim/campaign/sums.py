@@ -59,6 +59,15 @@ def add_distinct(totals: np.ndarray, index: np.ndarray, amount: np.ndarray) -> t
     return float(np.add.reduce(amount)), int(np.count_nonzero(amount))
 
 
+def add_where(values: np.ndarray, amount: float, where: np.ndarray) -> int:
+    """``values[where] += amount`` in place (a wage paid to the officials still free); returns
+    how many were added to."""
+    if compiled.active():
+        return _add_where(values, amount, where)
+    np.add(values, amount, out=values, where=where)
+    return int(np.count_nonzero(where))
+
+
 def _pairwise_sum_loop(values, start, count):
     """The sum of ``values[start:start + count]`` in NumPy's order: a part of up to
     :data:`_BLOCK` values is summed by :func:`_block_sum`; a longer one is cut in two, the first
@@ -165,3 +174,15 @@ def _add_distinct_loop(totals, index, amount):
 
 
 _add_distinct = Kernel(_add_distinct_loop)
+
+
+def _add_where_loop(values, amount, where):
+    added = 0
+    for k in range(len(values)):
+        if where[k]:
+            values[k] += amount
+            added += 1
+    return added
+
+
+_add_where = Kernel(_add_where_loop)

@@ -7,10 +7,26 @@ from __future__ import annotations
 
 import numpy as np
 
+from quotasim import compiled
+from quotasim.compiled import Kernel
+
 
 def fade_fear_inplace(fear, deterrence):
-    """Fear relaxes toward ``baseline_fear`` by ``decay_per_day`` of the excess, each day."""
+    """Fear relaxes toward ``baseline_fear`` by ``decay_per_day`` of the excess, each day. On the
+    compiled path one pass over the officials, with the same results bit for bit
+    (tests/campaign/test_compiled_paths.py)."""
+    if compiled.active():
+        _fade(fear, deterrence.decay_per_day, deterrence.baseline_fear)
+        return
     fear -= deterrence.decay_per_day * (fear - deterrence.baseline_fear)
+
+
+def _fade_loop(fear, decay_per_day, baseline_fear):
+    for k in range(len(fear)):
+        fear[k] -= decay_per_day * (fear[k] - baseline_fear)
+
+
+_fade = Kernel(_fade_loop)
 
 
 def raise_fear_inplace(fear, felt):
