@@ -28,9 +28,10 @@ from quotasim.result import Result
 from quotasim.scenario import Scenario
 
 DAYS_PER_MONTH = 365.0 / 12.0
-COMPILE_MESSAGE = "compiling the campaign model's kernels once, about 4 s"
-"""Said on stderr by the first run that finds them neither compiled nor in Numba's cache (4.2
-CPU-seconds on the 2-core development machine for the eight kernels, 2 Dec 2026)."""
+COMPILE_MESSAGE = "compiling the campaign model's kernels once, about 7 s"
+"""Said on stderr by the first run that finds them neither compiled nor in Numba's cache (6.5-7.4
+CPU-seconds on the 2-core development machine for the thirteen kernels, 8 Dec 2026; the eight
+kernels before the books' sums took 6.8 CPU-seconds there that day, 4.2 on 2 Dec)."""
 
 
 def initial_state(scenario: Scenario, seed: int) -> CampaignState:

@@ -33,10 +33,8 @@ def total(values: np.ndarray) -> float:
 def mean_where(values: np.ndarray, where: np.ndarray) -> float:
     """The mean of ``values[where]`` as NumPy computes it (its sum over the count), NaN when
     ``where`` holds nothing."""
-    if compiled.active():
-        return _mean_where(values, where)
     chosen = values[where]
-    return float(np.add.reduce(chosen) / len(chosen)) if len(chosen) else np.nan
+    return total(chosen) / len(chosen) if len(chosen) else np.nan
 
 
 def add_and_total(total_so_far: np.ndarray, other_total: np.ndarray, amount: np.ndarray) -> float:
@@ -137,21 +135,6 @@ def _block_sum_loop(values, start, count):
 
 
 _block_sum = Kernel(_block_sum_loop)
-
-
-def _mean_where_loop(values, where):
-    chosen = np.empty(len(values))
-    count = 0
-    for k in range(len(values)):
-        if where[k]:
-            chosen[count] = values[k]
-            count += 1
-    if count == 0:
-        return np.nan
-    return _pairwise_sum(chosen, 0, count) / count
-
-
-_mean_where = Kernel(_mean_where_loop)
 
 
 def _add_and_total_loop(total_so_far, other_total, amount):
