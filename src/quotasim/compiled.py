@@ -97,6 +97,7 @@ class Kernel:
         KERNELS.append(self)
         self.py_func = py_func
         self._dispatcher = None
+        self._compiled_call = None  # the dispatcher, once a call outside mutation testing made it
         # Mutation testing (mutmut) replaces each function of a mutated module by a trampoline
         # (plain Python, which Numba cannot compile) and imports mutmut in that module first.
         self._mutation_testing = "mutmut" in sys.modules
@@ -124,9 +125,14 @@ class Kernel:
         return types.Dispatcher(self.dispatcher)
 
     def __call__(self, *args):
-        if self._mutation_testing:
-            return self._under_mutation()(*args)
-        return self.dispatcher(*args)
+        # A model run makes about a thousand calls: after the first, one attribute and one test
+        # stand between the caller and Numba's dispatcher.
+        call = self._compiled_call
+        if call is None:
+            if self._mutation_testing:
+                return self._under_mutation()(*args)
+            call = self._compiled_call = self.dispatcher
+        return call(*args)
 
     def _under_mutation(self) -> Callable:
         """While mutmut tests a mutant of this very function, or records which tests call what,

@@ -17,6 +17,8 @@ from quotasim import load_scenario
 from quotasim.population import build
 from quotasim.scenario.campaign import home_allocation
 
+from .test_compiled_paths import both_paths
+
 BIG = [
     "officials.count=3000", "officials.bureaus=7", "kin.tier2_households=2.5", "kin.tier3_households=1.5",
     "kin.home_share=0.6", "patronage.initial_job_share=0.3", "officials.risk_aversion_low=0.2",
@@ -60,7 +62,8 @@ def test_household_sizes_are_one_plus_poisson_capped(mean, seed):
     u = np.random.default_rng(seed).random(500)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # one-person households (mean 1) are valid: no numerical warning
-        sizes = build._household_sizes(mean, u)
+        vectorised, sizes = both_paths(lambda: build._household_sizes(mean, u))
+    assert vectorised.dtype == sizes.dtype == np.int16 and np.array_equal(vectorised, sizes)
     if mean == 1.0:
         assert (sizes == 1).all()
     else:
@@ -246,3 +249,14 @@ def test_the_population_arrays_have_their_documented_types(population):
     ]
     for group, name, dtype in expected:
         assert str(getattr(group, name).dtype) == dtype, name
+
+
+@pytest.mark.parametrize("mean", [1.0, 1.5, 4.2, 19.0])
+def test_household_sizes_count_a_uniform_equal_to_a_cdf_value_on_both_paths(mean):
+    """A uniform exactly at a value of the distribution function counts it (``>=``), on both
+    paths; so do its neighbours one float away on either side, each as its side says."""
+    cdf = build._size_cdf(mean)
+    u = np.concatenate([cdf, np.nextafter(cdf, 0.0), np.nextafter(cdf, 2.0), [0.0, 0.999999999]])
+    u = u[u < 1.0]
+    vectorised, compiled_sizes = both_paths(lambda: build._household_sizes(mean, u))
+    assert np.array_equal(vectorised, compiled_sizes)
