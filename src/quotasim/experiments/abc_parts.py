@@ -74,7 +74,8 @@ class CampaignModel(pyabc.Model):
         compiled.enable()  # thousands of runs in this process (docs/model.md, "Performance")
         seed = int(np.random.randint(0, 2**53, dtype=np.int64))  # the evaluation's seeded generator; exact as a float
         try:
-            result = simulate(self.scenario.with_values(self.values(pars), where="calibration"), seed=seed)
+            scenario = self.scenario.with_values(self.values(pars), where="calibration")
+            result = simulate(scenario, seed=seed, with_provenance=False)  # targets are numbers
             flat = {k: _leaf(result.summary, k) for k in self.keys}
             ys = [output_value(flat, t) for t in self.targets]
         except Exception:  # noqa: BLE001 - a run that fails meets no target; the calibration goes on

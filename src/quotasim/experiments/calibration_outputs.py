@@ -127,7 +127,8 @@ def predict_chunk(model, values: list[dict], seeds: list[int]) -> list[list[floa
     compiled.enable()  # many runs in this process
     out = []
     for v, s in zip(values, seeds):
-        result = simulate(model.scenario.with_values(v, where="posterior predictive"), seed=int(s))
+        scenario = model.scenario.with_values(v, where="posterior predictive")
+        result = simulate(scenario, seed=int(s), with_provenance=False)  # targets are numbers
         flat = {k: _leaf(result.summary, k) for k in model.keys}
         out.append([output_value(flat, t) for t in model.targets])
     return out

@@ -156,7 +156,7 @@ class ScenarioTarget:
 
         compiled.enable()  # a sweep makes many runs in this process (docs/model.md, "Performance")
         scenario = self.scenario.with_values(values, where="sweep values") if values else self.scenario
-        result = simulate(scenario, seed=int(seed))
+        result = simulate(scenario, seed=int(seed), with_provenance=False)  # strings: not kept
         outputs = flatten_summary(result.summary)
         if not save_daily:
             return outputs, None
