@@ -94,12 +94,13 @@ def model_time(plan, n: int) -> tuple[float, float, float]:
         simulate(scenario, seed=seed)  # warm up: kernels loaded from Numba's cache on first use
     t0, c0 = time.perf_counter(), time.process_time()
     # As a worker runs it: no provenance, whose scenario hash a sweep does not keep.
-    results = [simulate(s, seed=seed, with_provenance=False) for s, (_, _, seed) in zip(scenarios, items)]
+    # Only the summaries kept, as a worker keeps nothing of a run: each run's arrays are freed.
+    summaries = [simulate(s, seed=seed, with_provenance=False).summary for s, (_, _, seed) in zip(scenarios, items)]
     model, model_cpu = (time.perf_counter() - t0) / n, (time.process_time() - c0) / n
     t0 = time.perf_counter()
-    for (_, values, _), result in zip(items, results):
+    for (_, values, _), summary in zip(items, summaries):
         target.scenario.with_values(values, where="sweep values")
-        flatten_summary(result.summary)
+        flatten_summary(summary)
     extra = (time.perf_counter() - t0) / n
     return model, model_cpu, extra
 
