@@ -17,11 +17,6 @@ from quotasim.review.committee import (
 )
 
 
-_DECLARED = tuple(k.path for k in SUMMARY if not k.path.startswith("provenance."))
-"""The summary's keys, in their declared order (the provenance is added by ``simulate``)."""
-_DECLARED_SET = frozenset(_DECLARED)
-
-
 def gini_of_sorted(x: np.ndarray, overwrite_x: bool = False) -> float:
     """Gini coefficient of non-negative values sorted ascending (0 when all are equal or zero),
     through the Lorenz curve: cumulative sums, not a dot product, since BLAS threads cost more
@@ -189,6 +184,7 @@ def build_summary(state, record, *, scenario_name: str, seed: int) -> dict:
         "at_review.fear_index": _none_if_nan(stock.get("fear_index", float("nan"))),
         "at_review.referral_probability_mean": float(probabilities.mean()) if len(probabilities) else None,
     }
-    if flat.keys() != _DECLARED_SET:
-        raise RuntimeError(f"summary keys differ from their declaration: {sorted(set(flat) ^ _DECLARED_SET)}")
-    return nest({path: flat[path] for path in _DECLARED})
+    declared = [k.path for k in SUMMARY if not k.path.startswith("provenance.")]
+    if set(flat) != set(declared):
+        raise RuntimeError(f"summary keys differ from their declaration: {sorted(set(flat) ^ set(declared))}")
+    return nest({path: flat[path] for path in declared})
