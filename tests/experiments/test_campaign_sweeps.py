@@ -91,10 +91,10 @@ def test_the_fork_server_of_a_campaign_sweep_loads_the_compiled_model_once():
     import subprocess
     import sys
 
-    assert "quotasim.campaign.warm" in ScenarioTarget(load_scenario("dprk-2020-80-day-battle")).worker_modules
-    assert "quotasim.campaign.warm" not in ScenarioTarget(load_scenario("epstein-run-2")).worker_modules
+    assert "quotasim.experiments.warm_campaign" in ScenarioTarget(load_scenario("dprk-2020-80-day-battle")).worker_modules
+    assert "quotasim.experiments.warm_campaign" not in ScenarioTarget(load_scenario("epstein-run-2")).worker_modules
     code = (
-        "import sys; import quotasim.campaign.warm; from quotasim.compiled import KERNELS; "
+        "import sys; import quotasim.experiments.warm_campaign; from quotasim.compiled import KERNELS; "
         "print('numba' in sys.modules, sum(k._compiled_call is not None for k in KERNELS), len(KERNELS))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()

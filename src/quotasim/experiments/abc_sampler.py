@@ -119,7 +119,7 @@ class PoolBackend:
             ctx.set_forkserver_preload([
                 "quotasim.experiments.forkserver_main", "quotasim.experiments.abc_sampler",
                 "quotasim.experiments.abc_parts", "quotasim.simulate", "quotasim.campaign.engine",
-                "quotasim.campaign.warm",
+                "quotasim.experiments.warm_campaign",
             ])
         else:
             ctx = mp.get_context("spawn")

@@ -146,8 +146,8 @@ class ScenarioTarget:
     def worker_modules(self) -> tuple[str, ...]:
         """What a worker process imports before its first run (the local pool's fork server
         preloads it once): the engine, and for the campaign model one run that loads its
-        compiled kernels (:mod:`quotasim.campaign.warm`)."""
-        return ("quotasim.simulate", "quotasim.campaign.warm") if self.scenario.model == "campaign" else ("quotasim.simulate",)
+        compiled kernels (:mod:`quotasim.experiments.warm_campaign`)."""
+        return ("quotasim.simulate", "quotasim.experiments.warm_campaign") if self.scenario.model == "campaign" else ("quotasim.simulate",)
 
     def run(self, values: Mapping[str, Any], seed: int, save_daily: bool):
         """One run: its flattened summary, and its daily table when ``save_daily``.
