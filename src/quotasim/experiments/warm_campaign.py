@@ -2,7 +2,8 @@
 scenario on the compiled path, so that Numba, the campaign model's kernels (loaded from Numba's
 cache, or compiled once here on a fresh machine) and the model's modules are in the server's
 memory before it forks the workers. Each worker then starts with them, where it would otherwise
-spend about half a second on its first runs loading them (docs/experiments.md, "Speed"). It lives with the experiments, which alone preload it.
+spend about half a second on its first runs loading them (docs/experiments.md, "Speed"). It
+lives with the experiments, the only code that preloads it."""
 
 from __future__ import annotations
 
