@@ -35,11 +35,24 @@ def test_a_total_is_numpys_sum_bit_for_bit(n):
 
 
 def test_a_total_of_a_part_is_numpys_sum_of_that_part():
-    """The compiled sum of ``values[start:start + count]``, as the kernels of the books take it."""
+    """The sum of ``values[start:start + count]``, as the kernels of the books take it; each part
+    of 20 arrays, since one order of the additions can give another's bits by chance. Called
+    from Python, as the block sum below: under mutation testing only such a call runs a kernel's
+    mutant, where a compiled caller runs the original."""
     rng = np.random.default_rng(5)
-    values = _values(rng, 3000)
-    for start, count in [(0, 0), (3, 5), (1, 128), (17, 129), (100, 2049), (5, 2995)]:
-        assert _bits(sums._pairwise_sum(values, start, count)) == _bits(values[start:start + count].sum())
+    for _ in range(20):
+        values = _values(rng, 3000)
+        for start, count in [(0, 0), (3, 5), (1, 128), (17, 129), (3, 136), (100, 2049), (5, 2995)]:
+            assert _bits(sums._pairwise_sum(values, start, count)) == _bits(values[start:start + count].sum())
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 8, 9, 15, 16, 17, 64, 127, 128])
+def test_a_block_is_summed_as_numpy_sums_it(count):
+    rng = np.random.default_rng(count + 10)
+    for start in (0, 3):
+        for _ in range(20):
+            values = _values(rng, count + 3)
+            assert _bits(sums._block_sum(values, start, count)) == _bits(values[start:start + count].sum())
 
 
 @pytest.mark.parametrize("n", [0, 1, 9, 200, 1000])
