@@ -260,3 +260,9 @@ def test_household_sizes_count_a_uniform_equal_to_a_cdf_value_on_both_paths(mean
     u = u[u < 1.0]
     vectorised, compiled_sizes = both_paths(lambda: build._household_sizes(mean, u))
     assert np.array_equal(vectorised, compiled_sizes)
+
+
+def test_household_sizes_of_no_households_on_both_paths():
+    """A locality without households (the loader allows it) draws no sizes, on either path."""
+    vectorised, compiled_sizes = both_paths(lambda: build._household_sizes(4.2, np.zeros(0)))
+    assert vectorised.dtype == compiled_sizes.dtype == np.int16 and len(vectorised) == len(compiled_sizes) == 0
