@@ -5,7 +5,9 @@ Run:  uv run python benchmarks/bench_campaign.py [--scales default,10x,national]
 Each scale runs in a fresh subprocess (so peak memory is that run's own), builds the scenario by
 scaling the default one, and reports wall time (median of --repeat runs, of the national scale's two
 the faster; and the first run's time, which also pays for the first touch of its memory), after one warm-up run
-of the default scenario in the same process), agent-days per second (agents = officials +
+of the default scenario in the same process), the CPU seconds of each in user and system mode (the
+system's share is the kernel's: on a virtual machine that hands freed memory back to its host, the
+first touch of fresh memory can cost a second there), agent-days per second (agents = officials +
 households, days = simulated days), peak resident memory, and the time per agent-day as a ratio
 to the default scenario's measured in the same process (absolute times drift on shared machines;
 the ratio is what to compare across machines). Runs take the campaign model's compiled path, as
@@ -86,12 +88,15 @@ def measure(name: str, repeat: int) -> dict:
     times, result = [], None
     for r in range(repeat):
         result = None  # the last run's arrays freed first: the peak is one run's
+        before = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter()
         result = simulate(scenario, seed=r)
-        times.append(time.perf_counter() - t0)
+        seconds = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        times.append((seconds, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime))
     first = times[0]
     times.sort()
-    wall = times[(len(times) - 1) // 2]  # the median; of two runs, the faster
+    wall, user, system = times[(len(times) - 1) // 2]  # the median; of two runs, the faster
     s = result.summary
     agents = s["officials"] + s["households"]
     base_agents = default.config.officials.count + sum(l.households for l in default.config.localities)
@@ -103,7 +108,13 @@ def measure(name: str, repeat: int) -> dict:
         "persons": s["persons"],
         "days": days,
         "wall_s": wall,
-        "first_s": first,
+        "first_s": first[0],
+        # CPU seconds in the model's own code (user) and in the kernel (system: mostly the first
+        # touch of fresh memory, docs/model.md "Performance"), of the reported run and the first
+        "user_s": user,
+        "system_s": system,
+        "first_user_s": first[1],
+        "first_system_s": first[2],
         "agent_days_per_s": agents * days / wall,
         "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
         "time_per_agent_day_vs_default": (wall / (agents * days)) / (base_time / (base_agents * days)),
@@ -120,7 +131,7 @@ def main() -> None:
     if args.one:
         print(json.dumps(measure(args.one, args.repeat)))
         return
-    print(f"{'scale':9} {'officials':>9} {'households':>11} {'persons':>11} {'wall s':>8} {'first s':>8} {'agent-days/s':>14} {'peak GiB':>9} {'per agent-day vs default':>25}")
+    print(f"{'scale':9} {'officials':>9} {'households':>11} {'persons':>11} {'wall s':>8} {'user/sys s':>11} {'first s':>8} {'user/sys s':>11} {'agent-days/s':>14} {'peak GiB':>9} {'per agent-day vs default':>25}")
     dominant = []
     for name in args.scales.split(","):
         # Two national runs: the first in a process also pays for the first touch of its
@@ -128,7 +139,7 @@ def main() -> None:
         repeat = 2 if name == "national" else args.repeat
         proc = subprocess.run([sys.executable, __file__, "--one", name, "--repeat", str(repeat)], capture_output=True, text=True, check=True)
         m = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"{m['scale']:9} {m['officials']:>9,} {m['households']:>11,} {m['persons']:>11,} {m['wall_s']:>8.2f} {m['first_s']:>8.2f} "
+        print(f"{m['scale']:9} {m['officials']:>9,} {m['households']:>11,} {m['persons']:>11,} {m['wall_s']:>8.2f} {m['user_s']:>5.2f}/{m['system_s']:<5.2f} {m['first_s']:>8.2f} {m['first_user_s']:>5.2f}/{m['first_system_s']:<5.2f} "
               f"{m['agent_days_per_s']:>14,.0f} {m['peak_rss_gib']:>9.2f} {m['time_per_agent_day_vs_default']:>25.3f}")
         total = sum(seconds for _, seconds in m["breakdown"])
         top = ", ".join(f"{part} {seconds / total:.0%}" for part, seconds in m["breakdown"][:5])
