@@ -23,7 +23,8 @@ from quotasim.dynamics.patronage import paying_links
 from quotasim.enforcement.capacity import SecurityQueue, capacity_per_day
 from quotasim.enforcement.security import draw_fates
 from quotasim.memory import check_fits
-from quotasim.population.build import build_population, estimate_bytes
+from quotasim.population.build import estimate_bytes
+from quotasim.population.reuse import POPULATIONS
 from quotasim.result import Result
 from quotasim.scenario import Scenario
 
@@ -38,7 +39,7 @@ def initial_state(scenario: Scenario, seed: int) -> CampaignState:
     """The population drawn and every account opened: the state before day 1."""
     config = scenario.config
     streams = Streams.from_seed(seed)
-    pop = build_population(config, streams.population)
+    pop = POPULATIONS.population(config, seed, streams.population)  # drawn, or copied if drawn before
     n, n_households = pop.n_officials, pop.n_households
     days = calendar(config.campaign, config.sessions, config.topup)
     state = CampaignState(
