@@ -17,7 +17,10 @@ What it prints, all measured in this process:
   local worker processes: runs/s, the mean run time inside the workers, the share of the cores the
   workers obtained, and the **overhead per run**: sweep wall time per run minus model time per run
   per worker (``wall/runs - model/workers``; in parentheses, times the workers: what each run costs
-  a worker beyond the model). The ratio of 2 to 1 workers and a control (a pure-CPU loop on 1 vs 2
+  a worker beyond the model). Then the same design on 2 workers as ``quotasim sensitivity``
+  plans it: with common random numbers and a dummy parameter, so that runs of the same seed whose
+  rows change no input of the population copy it instead of drawing it (population/reuse.py).
+  The ratio of 2 to 1 workers and a control (a pure-CPU loop on 1 vs 2
   processes just after, which shows how much parallelism the machine offers at that moment).
 * **machinery alone**: the same sweeps with a stub model that returns a fixed summary (same
   scenario, values, seeds, batches and store), so runs/s shows the ceiling the sweep machinery
@@ -193,9 +196,17 @@ def main() -> None:
         )
         _, w1 = timed_sweep(small, 1, root, "one", model_s)
         _, w2 = timed_sweep(small, 2, root, "two", model_s)
+        # The same design as `quotasim sensitivity` plans it: common random numbers (replicate r
+        # has the same seed in every row, so rows that change no population input reuse the
+        # population, population/reuse.py) and a dummy parameter (a 24th column).
+        sensitivity = plan_sweep(target, params=PARAMS, design="sobol", samples=args.scaling_samples, options=opts,
+                                 kind="sensitivity", crn=True, dummy=True)
+        _, w_sensitivity = timed_sweep(sensitivity, 2, root, "sensitivity-two", model_s)
         control = control_ratio()
         r1, r2 = small.n_runs / w1, small.n_runs / w2
-        print(f"runs/s ({small.n_runs} runs): 1 worker {r1:.1f}, 2 workers {r2:.1f} (target >= {RUNS_PER_S_TARGET:g} on 2 workers)")
+        print(f"runs/s ({small.n_runs} runs): 1 worker {r1:.1f}, 2 workers {r2:.1f} (target >= {RUNS_PER_S_TARGET:g} on 2 workers); "
+              f"as `quotasim sensitivity` plans it ({sensitivity.n_runs} runs, common random numbers): "
+              f"2 workers {sensitivity.n_runs / w_sensitivity:.1f}")
         print(f"scaling ratio 2 vs 1 workers: {w1 / w2:.2f}x (target >= 1.7x)")
         print(
             f"control, a pure-CPU loop on 1 vs 2 processes just after: {control:.2f}x "
