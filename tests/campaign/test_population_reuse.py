@@ -85,7 +85,7 @@ def test_a_population_is_kept_from_its_second_draw_and_reused_bit_for_bit(monkey
     first = simulate(scenario, seed=8)
     assert cache.hits == 0 and len(cache._kept) == 0
     second = simulate(other, seed=8)
-    assert cache.hits == 0 and len(cache._kept) == 1
+    assert cache.hits == 0 and len(cache._kept) == 1 and not cache._seen  # kept, no longer waiting
     third = simulate(scenario, seed=8)
     fourth = simulate(other, seed=8)  # a copy again: the third run changed only its own
     assert cache.hits == 2
@@ -137,6 +137,36 @@ def test_large_populations_are_never_kept_and_the_budget_holds():
     assert list(k[0] for k in two._kept) == [2, 3] and two._bytes == sizes[2] + sizes[3]  # the oldest went first
     two.population(config, 2, Streams.from_seed(2).population)
     assert two.hits == 1 and list(k[0] for k in two._kept) == [3, 2]  # used: now the newest
+
+
+def test_inputs_seen_once_are_remembered_up_to_the_limit_the_oldest_forgotten_first():
+    config = load_scenario(SCENARIO).config
+    draw = lambda cache, seed: cache.population(config, seed, Streams.from_seed(seed).population)
+    cache = PopulationCache(seen_keys=2)
+    for seed in (1, 2):
+        draw(cache, seed)
+    draw(cache, 1)  # seed 1 still remembered: kept now
+    assert [k[0] for k in cache._kept] == [1] and [k[0] for k in cache._seen] == [2]
+    cache = PopulationCache(seen_keys=2)
+    for seed in (1, 2, 3):  # seed 1 forgotten
+        draw(cache, seed)
+    assert [k[0] for k in cache._seen] == [2, 3]
+    draw(cache, 1)
+    draw(cache, 3)
+    assert [k[0] for k in cache._kept] == [3]
+
+
+def test_clear_forgets_everything():
+    config = load_scenario(SCENARIO).config
+    cache = PopulationCache()
+    for _ in range(3):
+        cache.population(config, 4, Streams.from_seed(4).population)
+    cache.population(config, 5, Streams.from_seed(5).population)
+    assert cache.hits == 1 and cache._kept and cache._seen and cache._bytes > 0
+    cache.clear()
+    assert cache.hits == 0 and not cache._kept and not cache._seen and cache._bytes == 0
+    cache.population(config, 4, Streams.from_seed(4).population)
+    assert cache.hits == 0 and not cache._kept  # seen once again, not kept
 
 
 def test_copy_population_copies_lists_and_arrays():

@@ -52,11 +52,8 @@ def copy_population(pop: Population) -> Population:
 
 
 def _copy_part(part: Localities | Households | Officials | Kin):
-    values = {}
-    for field in dataclasses.fields(part):
-        value = getattr(part, field.name)
-        values[field.name] = value.copy() if isinstance(value, (np.ndarray, list)) else value
-    return type(part)(**values)
+    # every field is an array or a list (of names)
+    return type(part)(**{field.name: getattr(part, field.name).copy() for field in dataclasses.fields(part)})
 
 
 def population_bytes(pop: Population) -> int:
@@ -101,17 +98,19 @@ class PopulationCache:
             if kept is not None:
                 self._kept.move_to_end(key)
                 self.hits += 1
+            elif key in self._seen:
+                del self._seen[key]  # its second sighting: kept below
+                second = True
             else:
-                seen_before = key in self._seen
-                if not seen_before:
-                    self._seen[key] = None
-                    if len(self._seen) > self.seen_keys:
-                        self._seen.popitem(last=False)
+                self._seen[key] = None
+                if len(self._seen) > self.seen_keys:
+                    del self._seen[next(iter(self._seen))]  # the oldest
+                second = False
         if kept is not None:
             rng.bit_generator.state = kept.stream_state
             return copy_population(kept.population)
         pop = build_population(config, rng)
-        if seen_before:
+        if second:
             self._keep(key, pop, rng)
         return pop
 
@@ -121,14 +120,12 @@ class PopulationCache:
             return
         kept = _Kept(copy_population(pop), rng.bit_generator.state, nbytes)
         with self._lock:
-            if key in self._kept:
+            if key in self._kept:  # another thread kept it meanwhile
                 return
-            self._seen.pop(key, None)
             self._kept[key] = kept
             self._bytes += nbytes
-            while self._bytes > self.kept_bytes and self._kept:
-                _, dropped = self._kept.popitem(last=False)
-                self._bytes -= dropped.nbytes
+            while self._bytes > self.kept_bytes:
+                self._bytes -= self._kept.pop(next(iter(self._kept))).nbytes  # the least recently used
 
     def clear(self) -> None:
         with self._lock:
