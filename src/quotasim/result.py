@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,3 +38,23 @@ def summary_items(summary: Mapping[str, Any], prefix: str = "") -> Iterator[tupl
             yield from summary_items(value, f"{prefix}{key}.")
         else:
             yield f"{prefix}{key}", value
+
+
+class LazyTables(Mapping):
+    """A read-only mapping of table name -> pandas DataFrame, each built on first access (a run's
+    summary is made from its arrays, so runs whose tables nobody reads never pay for them)."""
+
+    def __init__(self, builders: dict[str, Callable[[], object]]):
+        self._builders = builders
+        self._built: dict[str, object] = {}
+
+    def __getitem__(self, name: str):
+        if name not in self._built:
+            self._built[name] = self._builders[name]()
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)

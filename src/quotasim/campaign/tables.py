@@ -4,34 +4,14 @@ run's arrays only when asked for: sweeps read the summary alone and never pay fo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Callable, Iterator
 
 import numpy as np
 
 from quotasim.campaign.outputs import CASE_SUMMARY, CASES, DAILY, OFFICIALS, SOURCES, Table
 from quotasim.enforcement.security import PUNISHMENTS
 from quotasim.population.build import MAX_PERSONS
+from quotasim.result import LazyTables
 from quotasim.review.committee import NOT_REVIEWED, OUTCOMES, REASONS
-
-
-class LazyTables(Mapping):
-    """A read-only mapping of table name -> pandas DataFrame, each built on first access."""
-
-    def __init__(self, builders: dict[str, Callable[[], object]]):
-        self._builders = builders
-        self._built: dict[str, object] = {}
-
-    def __getitem__(self, name: str):
-        if name not in self._built:
-            self._built[name] = self._builders[name]()
-        return self._built[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._builders)
-
-    def __len__(self) -> int:
-        return len(self._builders)
 
 
 def campaign_tables(state, record) -> LazyTables:

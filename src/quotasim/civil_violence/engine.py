@@ -7,15 +7,14 @@ from dataclasses import replace
 from typing import Callable
 
 import numpy as np
-import pandas as pd
 
 from quotasim.civil_violence import kernel
 from quotasim.civil_violence.compile_notice import said_if_compiled
-from quotasim.civil_violence.analysis import outbursts, waiting_times
+from quotasim.civil_violence.analysis import outburst_columns, waiting_times
 from quotasim.civil_violence.grid import GridState, initial_state, neighbourhood
 from quotasim.civil_violence.variants import RATIO_ROUNDING, VARIANTS, Variant
 from quotasim.memory import check_fits
-from quotasim.result import Result
+from quotasim.result import LazyTables, Result
 from quotasim.scenario.civil_violence import INFINITE
 
 BYTES_PER_CELL = 8 * 8  # per padded cell, an upper bound: kinds, agent ids, canonical index, ghosts, counts, cell list
@@ -78,22 +77,24 @@ def run_civil_violence(
         rng=rng,
     )
     series, tension, snapshots = simulate_state(st, cfg, var, legit, cop_targets, progress=progress)
-    steps_df = pd.DataFrame(
-        {
-            "step": np.arange(cfg.steps + 1, dtype=np.int64),
-            "quiet": series[:, 0],
-            "active": series[:, 1],
-            "jailed": series[:, 2],
-            "tension": tension,
-            "quiet_aggrieved": series[:, 3],
-            "cops": series[:, 4],
-            "legitimacy": legit,
-        }
-    )
+    step = np.arange(cfg.steps + 1, dtype=np.int64)
+    columns = {
+        "step": step,
+        "quiet": series[:, 0],
+        "active": series[:, 1],
+        "jailed": series[:, 2],
+        "tension": tension,
+        "quiet_aggrieved": series[:, 3],
+        "cops": series[:, 4],
+        "legitimacy": legit,
+    }
     threshold = outburst_threshold(cfg, st.n_citizens)
-    bursts = outbursts(steps_df["active"].to_numpy()[1:], threshold, steps=steps_df["step"].to_numpy()[1:])
+    bursts = outburst_columns(series[1:, 1], threshold, steps=step[1:])
     waits = waiting_times(bursts)
-    run = steps_df.iloc[1:]
+    # The summary from the arrays (step 0, the initial state, left out): NumPy's mean is pandas'
+    # (a pairwise sum in float64, divided by the count), so the numbers are the same as when it
+    # was read from the DataFrame; the tables are built only if read.
+    run = {name: values[1:] for name, values in columns.items()}
     summary = {
         "model": "civil_violence",
         "scenario": scenario.name,
@@ -108,17 +109,17 @@ def run_civil_violence(
         "mean_tension": float(run["tension"].mean()),
         "mean_quiet_aggrieved": float(run["quiet_aggrieved"].mean()),
         "peak_active": int(run["active"].max()),
-        "peak_active_step": int(run["step"].iloc[int(run["active"].to_numpy().argmax())]),
+        "peak_active_step": int(run["step"][int(run["active"].argmax())]),
         "final": {
-            **{k: int(run[k].iloc[-1]) for k in ("quiet", "active", "jailed", "quiet_aggrieved", "cops")},
-            "tension": float(run["tension"].iloc[-1]),
+            **{k: int(run[k][-1]) for k in ("quiet", "active", "jailed", "quiet_aggrieved", "cops")},
+            "tension": float(run["tension"][-1]),
         },
         "outbursts": {
             "threshold_active": float(threshold),
-            "count": int(len(bursts)),
-            "mean_peak": float(bursts["peak"].mean()) if len(bursts) else 0.0,
-            "mean_total_activation": float(bursts["total"].mean()) if len(bursts) else 0.0,
-            "mean_duration": float(bursts["duration"].mean()) if len(bursts) else 0.0,
+            "count": int(len(bursts["start"])),
+            "mean_peak": float(bursts["peak"].mean()) if len(bursts["start"]) else 0.0,
+            "mean_total_activation": float(bursts["total"].mean()) if len(bursts["start"]) else 0.0,
+            "mean_duration": float(bursts["duration"].mean()) if len(bursts["start"]) else 0.0,
             "mean_waiting_time": float(waits.mean()) if waits.size else 0.0,
         },
     }
@@ -127,9 +128,15 @@ def run_civil_violence(
         scenario=scenario,
         seed=int(seed),
         summary=summary,
-        tables={"steps": steps_df, "outbursts": bursts},
+        tables=LazyTables({"steps": lambda: _frame(columns), "outbursts": lambda: _frame(bursts)}),
         extra={"snapshots": snapshots},
     )
+
+
+def _frame(columns: dict[str, np.ndarray]):
+    import pandas as pd
+
+    return pd.DataFrame(columns)
 
 
 def simulate_state(
