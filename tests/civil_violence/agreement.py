@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from quotasim.civil_violence.analysis import outbursts
+from quotasim.civil_violence.analysis import outburst_columns
 
 ALPHA = 0.001
 REL_TOL = 0.15
@@ -43,13 +43,13 @@ def run_statistics(active, jailed, citizens: int, *, burn_in: int = BURN_IN) -> 
     """The statistics of one run from its counts after steps 1..n (lists or arrays)."""
     a = np.asarray(active, dtype=np.float64)[burn_in:]
     j = np.asarray(jailed, dtype=np.float64)[burn_in:]
-    table = outbursts(a, OUTBURST_SHARE * citizens)
+    peaks = outburst_columns(a, OUTBURST_SHARE * citizens)["peak"]
     return {
         "mean_active": float(a.mean()),
         "mean_jailed": float(j.mean()),
-        "outbursts": float(len(table)),
+        "outbursts": float(len(peaks)),
         "peak": float(a.max()),
-        "outburst_peak": float(table["peak"].mean()) if len(table) else float("nan"),
+        "outburst_peak": float(peaks.mean()) if len(peaks) else float("nan"),
     }
 
 
