@@ -17,11 +17,7 @@ def summary_from_tables(result) -> dict:
     bursts = result.tables["outbursts"]
     waits = waiting_times(bursts)
     return {
-        "mean_quiet": float(run["quiet"].mean()),
-        "mean_active": float(run["active"].mean()),
-        "mean_jailed": float(run["jailed"].mean()),
-        "mean_tension": float(run["tension"].mean()),
-        "mean_quiet_aggrieved": float(run["quiet_aggrieved"].mean()),
+        **{f"mean_{column}": float(run[column].mean()) for column in ("quiet", "active", "jailed", "tension", "quiet_aggrieved")},
         "peak_active": int(run["active"].max()),
         "peak_active_step": int(run["step"].iloc[int(run["active"].to_numpy().argmax())]),
         "cops_initial": int(steps["cops"].iloc[0]),
