@@ -181,3 +181,16 @@ def _fresh_cache():
     reuse.POPULATIONS.clear()
     yield
     reuse.POPULATIONS.clear()
+
+
+def test_a_zero_and_a_negative_zero_are_different_inputs():
+    """-0.0 == 0.0, but a median of -0.0 USD draws holdings of -0.0: not the same population."""
+    base = load_scenario(SCENARIO)
+    plus, minus = (base.with_values({"localities.1.holdings_median_usd": v}) for v in (0.0, -0.0))
+    assert population_key(plus.config, 1) != population_key(minus.config, 1)
+    cache = PopulationCache()
+    for scenario in (plus, plus, minus):
+        pop = cache.population(scenario.config, 1, Streams.from_seed(1).population)
+    assert cache.hits == 0
+    lo, hi = pop.localities.household_start[1:3]
+    assert np.signbit(pop.households.holdings[lo:hi]).all()  # drawn for -0.0, not copied from 0.0

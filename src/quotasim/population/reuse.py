@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import threading
 from collections import OrderedDict
 
 import numpy as np
+from pydantic import BaseModel
 
 from quotasim.population.build import Households, Kin, Localities, Officials, Population, build_population
 from quotasim.scenario.campaign import CampaignScenario
@@ -36,14 +38,21 @@ SEEN_KEYS = 1024
 
 
 def population_key(config: CampaignScenario, seed: int) -> tuple:
-    """What the population of a run depends on: the seed and :data:`POPULATION_INPUTS` (the
-    scenario's sections are frozen, so they hash and compare by value)."""
-    return (int(seed), *(_input(config, path) for path in POPULATION_INPUTS))
+    """What the population of a run depends on: the seed and the values of
+    :data:`POPULATION_INPUTS`, as :func:`_exact` gives them."""
+    return (int(seed), *(_exact(functools.reduce(getattr, path.split("."), config)) for path in POPULATION_INPUTS))
 
 
-def _input(config: CampaignScenario, path: str):
-    value = functools.reduce(getattr, path.split("."), config)
-    return tuple(value) if isinstance(value, list) else value
+def _exact(value):
+    """``value`` as a key that is equal only for values that draw the same bits: a section as the
+    tuple of its values, a list as the tuple of its items', and a zero with its sign (``-0.0 ==
+    0.0``, but a median of -0.0 USD gives holdings of -0.0)."""
+    if isinstance(value, list):
+        return tuple(_exact(v) for v in value)
+    values = tuple(value.__dict__.values()) if isinstance(value, BaseModel) else (value,)
+    if 0.0 in values:  # a zero (or False) among them: its sign kept beside it
+        values = tuple((v, math.copysign(1.0, v)) if type(v) is float and v == 0.0 else v for v in values)
+    return values
 
 
 def copy_population(pop: Population) -> Population:
