@@ -29,10 +29,11 @@ POPULATION_INPUTS = ("localities", "officials", "kin", "patronage.initial_job_sh
 section, or one value of one); a test reads what it does read, and fails if this misses any."""
 
 KEPT_BYTES = 64 * 1024**2
-"""At most this much memory of kept populations in a process (the default scenario's is 1.2 MB)."""
+"""At most this much memory of kept populations in a process (the default scenario's is 0.45 MB)."""
 LARGEST_KEPT = 8 * 1024**2
-"""A larger population (about 100,000 households and more) is drawn every time: copying it would
-save little against its run, and memory matters more there."""
+"""A larger population (about 290,000 households and more; ten times the default scenario's is
+4.5 MB) is drawn every time: copying it would save little against its run, and memory matters
+more there."""
 SEEN_KEYS = 1024
 """How many inputs seen once are remembered, waiting for a second sighting."""
 
