@@ -188,6 +188,8 @@ def test_a_zero_and_a_negative_zero_are_different_inputs():
     base = load_scenario(SCENARIO)
     plus, minus = (base.with_values({"localities.1.holdings_median_usd": v}) for v in (0.0, -0.0))
     assert population_key(plus.config, 1) != population_key(minus.config, 1)
+    fear = [base.with_values({"deterrence.baseline_fear": v}).config for v in (0.0, -0.0)]  # a value, not a section
+    assert population_key(fear[0], 1) != population_key(fear[1], 1)
     cache = PopulationCache()
     for scenario in (plus, plus, minus):
         pop = cache.population(scenario.config, 1, Streams.from_seed(1).population)
