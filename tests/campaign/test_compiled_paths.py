@@ -221,6 +221,20 @@ def test_what_was_taken_per_household_is_booked_the_same_on_both_paths():
         assert np.array_equal(x, y)
 
 
+
+@EXACT
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 300), ties=st.booleans())
+@example(seed=0, n=1, ties=False)  # one household: every cut is its own holdings
+@example(seed=1, n=12, ties=True)  # holdings of 0-4 USD: households at the cuts themselves
+def test_what_was_taken_by_tenths_is_summed_the_same_on_both_paths(seed, n, ties):
+    from quotasim.campaign.summary import taken_by_decile
+
+    rng = np.random.default_rng(seed)
+    start = rng.integers(0, 5, n).astype(float) if ties else 100 * rng.lognormal(0, 2, n)
+    taken = rng.random(n) * start
+    vectorised, compiled_sum = both_paths(lambda: taken_by_decile(start, np.sort(start), taken))
+    assert vectorised.dtype == compiled_sum.dtype and np.array_equal(vectorised, compiled_sum)
+
 @EXACT
 @given(seed=st.integers(0, 2**32 - 1), spec=enforcement_specs, deter=deterrence_specs)
 @example(  # every case exiles all its relatives: shared households go with the first case only

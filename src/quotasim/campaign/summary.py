@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from quotasim import compiled
+from quotasim.compiled import Kernel
 from quotasim.campaign.outputs import DECILES, LOST_HALF_SHARE, SOURCES, SQUEEZED_SHARE, SUMMARY, nest
 from quotasim.campaign.sorting import sorted_copy
 from quotasim.review.committee import (
@@ -34,6 +36,10 @@ def gini(values: np.ndarray) -> float:
     return gini_of_sorted(sorted_copy(values), overwrite_x=True)
 
 
+_CUTS = 9
+"""The cuts between ten tenths."""
+
+
 def taken_by_decile(holdings_start: np.ndarray, sorted_start: np.ndarray, taken: np.ndarray) -> np.ndarray:
     """What was taken from each tenth of households ranked by holdings at the start. The tenths
     are cut at the 10%, 20%, … quantiles (by rank), so households with equal holdings always
@@ -41,10 +47,33 @@ def taken_by_decile(holdings_start: np.ndarray, sorted_start: np.ndarray, taken:
     n = len(holdings_start)
     if n == 0:
         return np.zeros(10)
+    cuts = sorted_start[(np.arange(1, _CUTS + 1) * n) // (_CUTS + 1)]
+    if compiled.active():  # 6.5 million households: 7 ms against NumPy's 41 ms
+        by_decile = np.zeros(10)
+        _add_by_decile(holdings_start, cuts, taken, np.empty(n, dtype=np.int8), by_decile)
+        return by_decile
     decile = np.zeros(n, dtype=np.int8)
-    for cut in sorted_start[(np.arange(1, 10) * n) // 10]:
+    for cut in cuts:
         decile += holdings_start >= cut
     return np.bincount(decile, weights=taken, minlength=10)
+
+
+def _add_by_decile_loop(holdings_start, cuts, taken, decile, by_decile):
+    """:func:`taken_by_decile`'s compiled path, in two passes: each household's tenth, the number
+    of cuts at or below its holdings (counted over all nine, without a branch, so the loop runs
+    on vectors: stopping at the first cut above took 70 ms), then what was taken added in the
+    households' order, as ``np.bincount`` adds its weights."""
+    for household in range(len(holdings_start)):
+        holdings = holdings_start[household]
+        count = 0
+        for cut in range(_CUTS):  # a constant: the loop is unrolled (13 ms with len(cuts))
+            count += holdings >= cuts[cut]
+        decile[household] = count
+    for household in range(len(holdings_start)):
+        by_decile[decile[household]] += taken[household]
+
+
+_add_by_decile = Kernel(_add_by_decile_loop)
 
 
 def lost_more_than(taken: np.ndarray, holdings_start: np.ndarray, share: float) -> np.ndarray:
