@@ -235,6 +235,22 @@ def test_what_was_taken_by_tenths_is_summed_the_same_on_both_paths(seed, n, ties
     vectorised, compiled_sum = both_paths(lambda: taken_by_decile(start, np.sort(start), taken))
     assert vectorised.dtype == compiled_sum.dtype and np.array_equal(vectorised, compiled_sum)
 
+
+@EXACT
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 300), zeros=st.booleans())
+def test_the_gini_is_the_same_on_both_paths(seed, n, zeros):
+    from quotasim.campaign.summary import gini_of_sorted
+
+    rng = np.random.default_rng(seed)
+    x = np.sort(100 * rng.lognormal(0, 2, n) * (rng.random(n) < 0.5 if zeros else 1))
+    for overwrite in (False, True):
+        values = [x.copy(), x.copy()]
+        calls = iter(values)
+        vectorised, compiled_gini = both_paths(lambda: gini_of_sorted(next(calls), overwrite_x=overwrite))
+        assert vectorised == compiled_gini
+        # written over with the cumulative sums only when asked, the same on both paths
+        assert np.array_equal(values[0], values[1]) and np.array_equal(values[0], np.cumsum(x) if overwrite and x.sum() > 0 else x)
+
 @EXACT
 @given(seed=st.integers(0, 2**32 - 1), spec=enforcement_specs, deter=deterrence_specs)
 @example(  # every case exiles all its relatives: shared households go with the first case only
