@@ -30,9 +30,10 @@ from quotasim.scenario import Scenario
 
 DAYS_PER_MONTH = 365.0 / 12.0
 COMPILE_MESSAGE = "compiling the campaign model's kernels once, about 6 s"
-"""Said on stderr by the first run that finds them neither compiled nor in Numba's cache (6.0-6.2
-CPU-seconds on the 2-core development machine for the fourteen kernels, 8 Dec 2026, against
-5.2-5.6 for the eight of the day before in the same minutes; 4.2 on 2 Dec on another machine)."""
+"""Said on stderr by the first run that finds them neither compiled nor in Numba's cache (6.0-6.3
+CPU-seconds on the 2-core development machine for the sixteen kernels, 8 Dec 2026, the first run
+included; 6.0-6.2 for fourteen earlier that day, 5.2-5.6 for the eight of the day before; 4.2 on
+2 Dec on another machine)."""
 
 
 def initial_state(scenario: Scenario, seed: int) -> CampaignState:
