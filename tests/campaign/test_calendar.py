@@ -56,3 +56,33 @@ def test_the_default_calendar():
     gap = Day(number=3, campaign=0, campaign_day=0, review_day=5)
     assert not gap.in_campaign and not gap.review and not gap.by_review
     assert not (gap.session or gap.topup or gap.last)
+
+
+def test_a_calendar_is_laid_out_once_for_the_same_six_numbers(monkeypatch):
+    from quotasim.campaign import calendar as module
+
+    monkeypatch.setattr(module, "_LAID_OUT", {})
+    first = calendar(Campaign(), Sessions(), TopUp())
+    assert calendar(Campaign(quota_usd=123.0), Sessions(), TopUp()) is first  # the quota lays out no day
+    assert isinstance(first, tuple) and first == module._lay_out(1, 80, 30, 55, 7, 10)
+    for other in (Campaign(duration_days=81), Campaign(review_day=54), Campaign(count=2), Campaign(count=2, gap_days=3)):
+        assert calendar(other, Sessions(), TopUp()) is not first
+    assert calendar(Campaign(), Sessions(interval_days=6), TopUp()) is not first
+    assert calendar(Campaign(), Sessions(), TopUp(window_days=9)) is not first
+    assert len(module._LAID_OUT) == 7
+
+
+def test_long_calendars_are_not_kept_and_the_oldest_goes_first(monkeypatch):
+    from quotasim.campaign import calendar as module
+
+    monkeypatch.setattr(module, "_LAID_OUT", {})
+    monkeypatch.setattr(module, "KEPT_CALENDARS", 2)
+    monkeypatch.setattr(module, "KEPT_DAYS", 80)
+    long = Campaign(duration_days=81, review_day=55)
+    assert calendar(long, Sessions(), TopUp()) is not calendar(long, Sessions(), TopUp())
+    assert not module._LAID_OUT
+    shapes = [Campaign(duration_days=d, review_day=10) for d in (70, 75, 80)]
+    kept = [calendar(c, Sessions(), TopUp()) for c in shapes]
+    assert [len(days) for days in module._LAID_OUT.values()] == [75, 80]
+    assert calendar(shapes[2], Sessions(), TopUp()) is kept[2]
+    assert calendar(shapes[0], Sessions(), TopUp()) is not kept[0]
