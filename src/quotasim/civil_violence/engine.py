@@ -90,6 +90,7 @@ def run_civil_violence(
     }
     threshold = outburst_threshold(cfg, st.n_citizens)
     bursts = outburst_columns(series[1:, 1], threshold, steps=step[1:])
+    n_bursts = len(bursts["start"])
     waits = waiting_times(bursts)
     # The summary from the arrays (step 0, the initial state, left out): NumPy's mean is pandas'
     # (a pairwise sum in float64, divided by the count), so the numbers are the same as when it
@@ -116,10 +117,10 @@ def run_civil_violence(
         },
         "outbursts": {
             "threshold_active": float(threshold),
-            "count": int(len(bursts["start"])),
-            "mean_peak": float(bursts["peak"].mean()) if len(bursts["start"]) else 0.0,
-            "mean_total_activation": float(bursts["total"].mean()) if len(bursts["start"]) else 0.0,
-            "mean_duration": float(bursts["duration"].mean()) if len(bursts["start"]) else 0.0,
+            "count": n_bursts,
+            "mean_peak": float(bursts["peak"].mean()) if n_bursts else 0.0,
+            "mean_total_activation": float(bursts["total"].mean()) if n_bursts else 0.0,
+            "mean_duration": float(bursts["duration"].mean()) if n_bursts else 0.0,
             "mean_waiting_time": float(waits.mean()) if waits.size else 0.0,
         },
     }
