@@ -58,21 +58,16 @@ def _exact(value):
 
 def copy_population(pop: Population) -> Population:
     """A copy of ``pop`` that shares no array with it."""
-    return Population(*(_copy_part(part) for part in (pop.localities, pop.households, pop.officials, pop.kin)))
-
-
-def _copy_part(part: Localities | Households | Officials | Kin):
-    # every field is an array or a list (of names)
-    return type(part)(**{field.name: getattr(part, field.name).copy() for field in dataclasses.fields(part)})
+    # every field of a part is an array or a list (of names)
+    return Population(*(type(part)(**{name: value.copy() for name, value in vars(part).items()}) for part in _parts(pop)))
 
 
 def population_bytes(pop: Population) -> int:
-    return sum(
-        getattr(part, field.name).nbytes
-        for part in (pop.localities, pop.households, pop.officials, pop.kin)
-        for field in dataclasses.fields(part)
-        if isinstance(getattr(part, field.name), np.ndarray)
-    )
+    return sum(value.nbytes for part in _parts(pop) for value in vars(part).values() if isinstance(value, np.ndarray))
+
+
+def _parts(pop: Population) -> list[Localities | Households | Officials | Kin]:
+    return [getattr(pop, field.name) for field in dataclasses.fields(pop)]
 
 
 @dataclasses.dataclass
