@@ -14,17 +14,9 @@ from quotasim.population import reuse
 from quotasim.population.build import build_population
 from quotasim.population.reuse import POPULATION_INPUTS, PopulationCache, copy_population, population_key
 
+from .test_compiled_paths import assert_same_result
+
 SCENARIO = "dprk-2020-80-day-battle"
-
-
-def assert_same_result(a, b):
-    drop = lambda s: {k: v for k, v in s.items() if k != "provenance"}
-    assert drop(a.summary) == drop(b.summary)
-    assert set(a.tables) == set(b.tables)
-    for table in a.tables:
-        assert a.tables[table].equals(b.tables[table]), table
-    for key, array in a.extra.items():
-        assert np.array_equal(array, b.extra[key]), key
 
 
 class Recording:
